@@ -7,7 +7,9 @@ import sys
 def _cmd_data(args):
     from scgan_tf.data import describe_sources
 
-    print(f"{'dataset':<14} {'source':<10} {'available':<9} {'train':>6} {'test':>6}  location")
+    print(
+        f"{'dataset':<14} {'source':<10} {'available':<9} {'train':>6} {'test':>6}  location"
+    )
     for row in describe_sources(args.datasets or None):
         counts = row.get("counts", {})
         print(

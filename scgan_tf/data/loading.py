@@ -178,7 +178,8 @@ def load_numpy(name, split="train", *, source="auto", data_dir=None, download=Tr
             if ds is None:
                 continue
             images, labels = (
-                np.concatenate(part) for part in zip(*ds.batch(10000).as_numpy_iterator())
+                np.concatenate(part)
+                for part in zip(*ds.batch(10000).as_numpy_iterator())
             )
             return _to_float(images), labels.astype(np.int64)
         arrays = _local_arrays(name, split, candidate, data_dir)
@@ -275,7 +276,9 @@ def load(
     if ds is None:
         raise _not_found(name, SOURCES if source == "auto" else (source,))
     if shuffle:
-        ds = ds.shuffle(spec.num_examples[split], seed=seed, reshuffle_each_iteration=True)
+        ds = ds.shuffle(
+            spec.num_examples[split], seed=seed, reshuffle_each_iteration=True
+        )
 
     def to_float(image, label):
         image = tf.cast(tf.reshape(image, spec.image_shape), tf.float32) / 255.0
@@ -297,7 +300,12 @@ def describe_sources(names=None):
     rows = []
     for name in names or sorted(catalog.DATASETS):
         for source in SOURCES:
-            row = {"dataset": name, "source": source, "available": False, "location": None}
+            row = {
+                "dataset": name,
+                "source": source,
+                "available": False,
+                "location": None,
+            }
             try:
                 if source == "tfds":
                     builder = _tfds_builder(name, None)
@@ -305,7 +313,8 @@ def describe_sources(names=None):
                     if builder.is_prepared():
                         row["available"] = True
                         row["counts"] = {
-                            s: builder.info.splits[s].num_examples for s in catalog.SPLITS
+                            s: builder.info.splits[s].num_examples
+                            for s in catalog.SPLITS
                         }
                 else:
                     counts = {}
