@@ -10,7 +10,16 @@ from scgan_tf.models.scgan import SCGAN, SSIMSCGAN
 MODELS = ("cgan", "infogan", "scgan", "ssim_scgan")
 DATASETS = ("mnist", "fashion_mnist")
 
-__all__ = ["CGAN", "GAN", "InfoGAN", "MODELS", "SCGAN", "SSIMSCGAN", "build"]
+__all__ = [
+    "CGAN",
+    "GAN",
+    "InfoGAN",
+    "LatentSpec",
+    "MODELS",
+    "SCGAN",
+    "SSIMSCGAN",
+    "build",
+]
 
 
 def _normalise(name):
