@@ -277,13 +277,15 @@ def test_transformed_from_dataset(monkeypatch):
     images, labels = blob_images(num_per_class=2)
     calls = []
 
-    def fake_load_numpy(name, split):
-        calls.append((name, split))
+    def fake_load_numpy(name, split, **kwargs):
+        calls.append((name, split, kwargs))
         return images, labels.astype(np.int64)
 
     monkeypatch.setattr(scgan_tf.data, "load_numpy", fake_load_numpy, raising=False)
-    data = TransformedImages.from_dataset("mnist", split="test", scales=[1.0])
-    assert calls == [("mnist", "test")]
+    data = TransformedImages.from_dataset(
+        "mnist", split="test", load_kwargs={"source": "idx"}, scales=[1.0]
+    )
+    assert calls == [("mnist", "test", {"source": "idx"})]
     assert data.factors_num_values == [10, 7, 1, 5, 5]
 
 

@@ -224,13 +224,15 @@ class TransformedImages(GroundTruthData):
         self._starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
 
     @classmethod
-    def from_dataset(cls, name, split="train", **kwargs):
+    def from_dataset(cls, name, split="train", load_kwargs=None, **kwargs):
         """Builds the data set from a named image data set.
 
         Args:
             name: data set name understood by `scgan_tf.data.load_numpy`
                 (e.g. `"mnist"`, `"fashion_mnist"`).
             split: split name passed to `load_numpy`.
+            load_kwargs: optional dict of keyword arguments for `load_numpy`
+                (`source`, `data_dir`, `download`).
             **kwargs: forwarded to the constructor (`rotations`, `scales`, ...).
 
         Returns:
@@ -238,7 +240,7 @@ class TransformedImages(GroundTruthData):
         """
         from scgan_tf.data import load_numpy
 
-        images, labels = load_numpy(name, split)
+        images, labels = load_numpy(name, split, **(load_kwargs or {}))
         return cls(images, labels, **kwargs)
 
     @property
