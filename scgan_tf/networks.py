@@ -2,7 +2,8 @@
 
 The architectures and initialisation follow the authors' code (PAPER.md section 3):
 truncated-normal weights with standard deviation 0.02, zero biases, "same" padding,
-LeakyReLU slope 0.2, batch norm with momentum 0.997 and epsilon 1e-5.
+LeakyReLU slope 0.2, batch norm with momentum 0.997 and epsilon 1e-5, and no bias in
+the layers that batch norm follows (slim drops them too; batch norm's offset replaces them).
 """
 
 import keras
@@ -23,8 +24,8 @@ def _batch_norm(sync, name):
     )
 
 
-def _dense(units, name):
-    return layers.Dense(units, kernel_initializer=_init(), name=name)
+def _dense(units, name, use_bias=True):
+    return layers.Dense(units, use_bias=use_bias, kernel_initializer=_init(), name=name)
 
 
 def mnist_generator(latent_dim, *, sync_batch_norm=False, name="generator"):
@@ -42,13 +43,19 @@ def mnist_generator(latent_dim, *, sync_batch_norm=False, name="generator"):
         A functional `keras.Model`.
     """
     latent = keras.Input((latent_dim,), name="latent")
-    x = _dense(1024, "fc1")(latent)
+    x = _dense(1024, "fc1", use_bias=False)(latent)
     x = layers.ReLU()(_batch_norm(sync_batch_norm, "bn1")(x))
-    x = _dense(7 * 7 * 128, "fc2")(x)
+    x = _dense(7 * 7 * 128, "fc2", use_bias=False)(x)
     x = layers.ReLU()(_batch_norm(sync_batch_norm, "bn2")(x))
     x = layers.Reshape((7, 7, 128))(x)
     x = layers.Conv2DTranspose(
-        64, 4, 2, padding="same", kernel_initializer=_init(), name="deconv1"
+        64,
+        4,
+        2,
+        padding="same",
+        use_bias=False,
+        kernel_initializer=_init(),
+        name="deconv1",
     )(x)
     x = layers.ReLU()(_batch_norm(sync_batch_norm, "bn3")(x))
     x = layers.Conv2DTranspose(
@@ -72,7 +79,7 @@ def _mnist_trunk(image, sync_batch_norm):
 
 
 def _mnist_head(features, units, sync_batch_norm):
-    x = _dense(1024, "fc1")(features)
+    x = _dense(1024, "fc1", use_bias=False)(features)
     x = layers.LeakyReLU(0.2)(_batch_norm(sync_batch_norm, "bn3")(x))
     return layers.Dense(
         units, kernel_initializer=_init(), dtype="float32", name="logits"

@@ -317,8 +317,12 @@ def train_domain_classifier(
         metrics=["accuracy"],
     )
     model.fit(train, epochs=epochs, verbose=2)
+    # A compiled model's weights file also holds the optimizer's state (twice
+    # the model's size for Adam); an uncompiled copy saves the weights alone.
+    inference_model = build_domain_classifier(seed=seed)
+    inference_model.set_weights(model.get_weights())
     os.makedirs(os.path.dirname(os.path.abspath(out_path)), exist_ok=True)
-    model.save_weights(out_path)
+    inference_model.save_weights(out_path)
     return evaluate_domain_classifier(model, dataset, "test")
 
 

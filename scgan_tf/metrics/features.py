@@ -195,12 +195,11 @@ class FeatureExtractor:
         self.cacheable = cacheable
         self._preprocess = preprocess
 
-        def forward(x):
-            if preprocess is not None:
-                x = preprocess(x)
-            return model(x, training=False)
-
-        self._forward = tf.function(forward, reduce_retracing=True)
+        # Only the model is compiled into a graph: the preprocessing runs
+        # eagerly, so inputs of other sizes or channel counts reuse one trace.
+        self._predict = tf.function(
+            lambda x: model(x, training=False), reduce_retracing=True
+        )
 
     def __repr__(self):
         return (
@@ -218,7 +217,10 @@ class FeatureExtractor:
         images = _check_images(images, self.image_shape)
         features, logits = [], []
         for start in range(0, images.shape[0], self.batch_size):
-            out = self._forward(images[start : start + self.batch_size])
+            batch = images[start : start + self.batch_size]
+            if self._preprocess is not None:
+                batch = self._preprocess(batch)
+            out = self._predict(batch)
             if self.num_classes is None:
                 features.append(np.asarray(out, dtype=np.float32))
             else:

@@ -6,7 +6,10 @@ import tensorflow as tf
 from scgan_tf import losses
 from scgan_tf.models.base import GAN
 
-SIMILARITY_SCOPES = ("global", "replica")
+# Under tf.distribute the pairs are formed inside each replica's batch. Forming them
+# over the global batch (gathering every replica's images) is planned: the first
+# attempt crashed TensorFlow 2.21's collectives on CPU.
+SIMILARITY_SCOPES = ("replica",)
 
 
 @keras.saving.register_keras_serializable(package="scgan_tf")
@@ -19,11 +22,12 @@ class SCGAN(GAN):
     `B(B-1)`; `form="ssim"` is the modified model's: `a*exp(d) + (1-a)*exp(margin-d)`
     with `d = 1 - SSIM`, averaged over the selected pairs.
 
-    Under several replicas, `similarity_scope="global"` (default) gathers every
-    replica's generated images so that the pairs are formed over the global batch,
-    exactly as on one device; `"replica"` forms pairs inside each replica's batch
-    only (fewer pairs, no communication, a different objective: with R replicas
-    each image has B/R - 1 partners instead of B - 1).
+    Under several replicas, pairs are formed inside each replica's batch
+    (`similarity_scope="replica"`, the only scope so far): no communication, but a
+    different objective from one device with the same global batch: with R
+    replicas each image has B/R - 1 partners instead of B - 1, and the random
+    subsets (sizes 10 and 18) are drawn from each replica's B/R images, so B/R must
+    be at least the larger subset size.
 
     Args:
         generator, discriminator, latent_spec: see `GAN`.
@@ -37,7 +41,7 @@ class SCGAN(GAN):
             (1 for sigmoid outputs). The authors' code used 1 even for tanh
             outputs (range 2).
         margin: soft margin of the SSIM form.
-        similarity_scope: `"global"` or `"replica"`, see above.
+        similarity_scope: `"replica"`, see above.
         **kwargs: passed to `GAN`.
 
     Reference: Li et al., "SCGAN: Disentangled Representation Learning by Adding
@@ -59,7 +63,7 @@ class SCGAN(GAN):
         redraw_pairs=True,
         max_val=None,
         margin=1.5,
-        similarity_scope="global",
+        similarity_scope="replica",
         **kwargs,
     ):
         super().__init__(generator, discriminator, latent_spec, **kwargs)
@@ -128,12 +132,6 @@ class SCGAN(GAN):
         )
 
     def generator_extra_losses(self, fake, latents, step_seed):
-        context = tf.distribute.get_replica_context()
-        if self.similarity_scope == "global" and context.num_replicas_in_sync > 1:
-            # all_gather's gradient sums the replicas' upstream gradients, so with
-            # each replica's loss divided by the replica count the total is right.
-            fake, latents = context.all_gather((fake, latents), axis=0)
-            latents = type(latents)(*latents)
         base = step_seed if self.redraw_pairs else tf.constant([self.seed, 0], tf.int32)
         pair_seed = tf.random.experimental.stateless_fold_in(base, 7)
         loss = self.similarity_loss(fake, latents, pair_seed)

@@ -1,0 +1,71 @@
+"""Side-by-side timing: interleaved repetitions, medians and ratios.
+
+The machines these benchmarks run on are shared and noisy, so no benchmark
+reports an absolute time as its result. Every figure is the ratio of two (or
+more) workloads timed in the same process, in interleaved rounds (A, B, B, A,
+A, B, ...), so that a slow spell of the machine hits both alike; the reported
+ratio is the median over rounds of the per-round ratio.
+"""
+
+import math
+import statistics
+import time
+
+
+def interleaved(workloads, *, rounds, calls=None, min_time=0.2, warmup=1):
+    """Times several workloads in interleaved rounds.
+
+    Args:
+        workloads: dict `name -> callable()`; each call runs the workload once
+            and returns only when its work is finished (synchronise inside:
+            convert a result to NumPy, etc.).
+        rounds: number of rounds; every round times every workload once.
+        calls: calls per timing (the time is divided by it): an int for all
+            workloads, or None to choose per workload the fewest calls that
+            take at least `min_time` seconds (from one timed calibration call).
+        min_time: seconds per timing when `calls` is None.
+        warmup: untimed calls of each workload before the first round (tracing,
+            compilation, caches).
+
+    Returns:
+        dict `name -> list of seconds per call`, one entry per round.
+    """
+    names = list(workloads)
+    counts = {}
+    for name in names:
+        for _ in range(warmup):
+            workloads[name]()
+        if calls is None:
+            _, seconds = timed(workloads[name])
+            counts[name] = max(1, math.ceil(min_time / max(seconds, 1e-9)))
+        else:
+            counts[name] = int(calls)
+    times = {name: [] for name in names}
+    for r in range(rounds):
+        # Alternate the order so that no workload always runs first.
+        order = names if r % 2 == 0 else names[::-1]
+        for name in order:
+            fn = workloads[name]
+            start = time.perf_counter()
+            for _ in range(counts[name]):
+                fn()
+            times[name].append((time.perf_counter() - start) / counts[name])
+    return times
+
+
+def median_ratio(times, numerator, denominator):
+    """Median over rounds of `times[numerator][r] / times[denominator][r]`."""
+    return statistics.median(
+        a / b for a, b in zip(times[numerator], times[denominator], strict=True)
+    )
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def timed(fn):
+    """Runs `fn()` once and returns `(result, seconds)`."""
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
