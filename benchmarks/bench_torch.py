@@ -143,7 +143,7 @@ def _torch_step_factory(torch, batch_size, subset_sizes=(10, 18), seed=0):
         g_opt.step()
         for p in discriminator.parameters():
             p.requires_grad_(True)
-        return float(d_loss)
+        return float(d_loss.detach())
 
     return step
 
@@ -165,6 +165,9 @@ def run(ctx):
         ]
     threads = os.cpu_count() or 1
     torch.set_num_threads(threads)
+    # TensorFlow's CPU thread pools flush denormals to zero; without the same,
+    # PyTorch's Adam update spends much of its time on denormal arithmetic.
+    torch.set_flush_denormal(True)
     jit_modes = (False,) if ctx.quick else (False, True)
     rounds = ctx.pick(9, 2)
     rows = []

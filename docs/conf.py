@@ -9,6 +9,7 @@ without executing them: the tests execute the notebooks, the docs do not retrain
 """
 
 import filecmp
+import inspect
 import os
 import re
 import shutil
@@ -104,6 +105,21 @@ def _key_lists(app, what, name, obj, options, lines):
     lines[:] = out
 
 
+def _init_signatures(app, what, name, obj, options, signature, return_annotation):
+    """Shows a Keras class's `__init__` arguments, not `keras.Model.__new__`'s.
+
+    autodoc prefers `__new__` to `__init__`, and every `keras.Model` subclass
+    inherits `__new__(cls, *args, **kwargs)`.
+    """
+    if what != "class" or signature != "(*args, **kwargs)":
+        return None
+    init = getattr(obj, "__init__", None)
+    if init is None or init is object.__init__:
+        return None
+    parameters = list(inspect.signature(init).parameters.values())[1:]
+    return str(inspect.Signature(parameters)), return_annotation
+
+
 def _public_bases(app, name, obj, options, bases):
     """Shows `keras.Model` rather than its private module path as a base class."""
     for i, base in enumerate(bases):
@@ -166,5 +182,6 @@ def _drop_missing_optional_pages(app, docname, source):
 def setup(app):
     # Before napoleon (priority 500), which would otherwise read the key lines.
     app.connect("autodoc-process-docstring", _key_lists, priority=400)
+    app.connect("autodoc-process-signature", _init_signatures)
     app.connect("autodoc-process-bases", _public_bases)
     app.connect("source-read", _drop_missing_optional_pages)

@@ -72,7 +72,13 @@ def _mnist_trunk(image, sync_batch_norm):
     )(image)
     x = layers.LeakyReLU(0.2)(x)
     x = layers.Conv2D(
-        128, 4, 2, padding="same", kernel_initializer=_init(), name="conv2"
+        128,
+        4,
+        2,
+        padding="same",
+        use_bias=False,
+        kernel_initializer=_init(),
+        name="conv2",
     )(x)
     x = layers.LeakyReLU(0.2)(_batch_norm(sync_batch_norm, "bn2")(x))
     return layers.Flatten()(x)

@@ -7,7 +7,7 @@ accuracies, and the command that trained them, are recorded in
 `scgan_tf/weights/classifiers.json`. Retrain with
 
 ```
-python -m scgan_tf.metrics.domain_classifier --dataset mnist --epochs 6
+python -m scgan_tf.metrics.domain_classifier --dataset mnist --epochs 10
 ```
 """
 
@@ -365,7 +365,7 @@ def main(argv=None):
         description="Train a domain classifier and record its test accuracy.",
     )
     parser.add_argument("--dataset", required=True, choices=DATASET_NAMES)
-    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--learning-rate", type=float, default=1e-3)
