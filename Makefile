@@ -5,6 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_OUT ?= runs/demo
+DEMO_STEPS ?= 400
 
 .PHONY: setup system-data demo test docs
 
@@ -25,6 +26,8 @@ system-data:
 
 demo: setup system-data
 	$(VENV)/bin/scgan-tf data
+	$(VENV)/bin/scgan-tf train --model ssim-scgan --dataset mnist --epochs 1 \
+	  --steps-per-epoch $(DEMO_STEPS) --out $(DEMO_OUT) --verbose 2
 
 test: setup system-data
 	$(VENV)/bin/ruff check .
