@@ -121,11 +121,17 @@ def _init_signatures(app, what, name, obj, options, signature, return_annotation
 
 
 def _public_bases(app, name, obj, options, bases):
-    """Shows `keras.Model` rather than its private module path as a base class."""
+    """Shows Keras base classes by their public names (`keras.Model`), not by
+    the private modules that define them (`keras.src.models.model.Model`)."""
     for i, base in enumerate(bases):
         module = getattr(base, "__module__", "") or ""
-        if module.startswith("keras.src."):
-            bases[i] = f":py:class:`keras.{base.__name__}`"
+        if not module.startswith("keras.src."):
+            continue
+        # Keras records the public path(s) it exports a symbol under.
+        public = getattr(base, "_api_export_path", None) or f"keras.{base.__name__}"
+        if isinstance(public, (list, tuple)):
+            public = public[0]
+        bases[i] = f":py:class:`{public}`"
 
 
 # ---------------------------------------------------------------- notebooks
