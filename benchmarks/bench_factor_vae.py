@@ -92,7 +92,7 @@ def run(ctx):
     for size in sorted(set(sizes)):
         represent(pool[:size])
     score_s, forward_s = [], []
-    for _ in range(ctx.pick(1, 3)):
+    for _ in range(ctx.pick(1, 2)):
         _, before = timing.timed(lambda: forward_only(sizes[:half]))
         score, full = timing.timed(
             lambda: factor_vae_score(data, represent, 0, **settings)

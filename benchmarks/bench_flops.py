@@ -69,7 +69,7 @@ def _matmul_fn():
 
 def run(ctx):
     batch_size = ctx.pick(64, 32)
-    rounds = ctx.pick(9, 2)
+    rounds = ctx.pick(9, 1)
     jit_modes = (False,) if ctx.quick else (False, True)
     model = ctx.steps.model("ssim_scgan", batch_size)
     per_image, g_macs, d_macs = step_flops_per_image(

@@ -80,7 +80,14 @@ def _start(ctx):
     argv = _train_command(out, steps)
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
-    return {"steps": steps, "env": env, "out": out, "argv": argv, "log": log, "process": process}
+    return {
+        "steps": steps,
+        "env": env,
+        "out": out,
+        "argv": argv,
+        "log": log,
+        "process": process,
+    }
 
 
 def _finish(job, timeout=600):

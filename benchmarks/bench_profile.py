@@ -18,8 +18,11 @@ from scgan_tf import losses
 NAME = "step_profile"
 
 
-def parts(model, batch_size):
-    """`name -> callable()` for the parts of one training step of `model`."""
+def parts(model, batch_size, names=None):
+    """`name -> callable()` for the parts of one training step of `model`.
+
+    `names` selects some of them (each costs a trace); None: all.
+    """
     real, _ = fixed_batch(batch_size)
     seed = tf.constant([model.seed, 123], tf.int32)
     latents = model.latent_spec.sample(batch_size, seed)
@@ -71,18 +74,30 @@ def parts(model, batch_size):
         "G step with the constraint": make_g_step(True),
         "constraint alone, fwd+bwd": constraint,
     }
-    return {name: (lambda fn=fn: float(fn())) for name, fn in fns.items()}
+    return {
+        name: (lambda fn=fn: float(fn()))
+        for name, fn in fns.items()
+        if names is None or name in names
+    }
 
 
 def run(ctx):
     batch_size = ctx.pick(64, 32)
-    rounds = ctx.pick(7, 2)
+    rounds = ctx.pick(7, 1)
+    # Quick mode traces one part of one model: enough to exercise the code.
+    kinds = ctx.pick(
+        (("ssim_scgan", "subsets 10x18"), ("ssim_all", "pairs='all'")),
+        (("ssim_scgan", "subsets 10x18"),),
+    )
+    names = ctx.pick(None, ("constraint alone, fwd+bwd",))
     rows = []
-    for kind, label in (("ssim_scgan", "subsets 10x18"), ("ssim_all", "pairs='all'")):
+    for kind, label in kinds:
         step = ctx.steps.get(kind, batch_size)
         model = ctx.steps.model(kind, batch_size)
-        workloads = {"whole step": step, **parts(model, batch_size)}
-        times = timing.interleaved(workloads, rounds=rounds, min_time=ctx.pick(0.4, 0.0))
+        workloads = {"whole step": step, **parts(model, batch_size, names)}
+        times = timing.interleaved(
+            workloads, rounds=rounds, min_time=ctx.pick(0.4, 0.0)
+        )
         seconds = {name: timing.median(t) for name, t in times.items()}
         for name in workloads:
             if name == "whole step":
@@ -97,6 +112,8 @@ def run(ctx):
                     details={"seconds": seconds, "rounds": rounds},
                 )
             )
+        if ctx.quick:
+            continue
         both = [
             (d + g) / w
             for d, g, w in zip(

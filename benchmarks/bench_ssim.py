@@ -38,7 +38,7 @@ def _forward_backward(kind, batch_size, jit_compile):
 
 
 def run(ctx):
-    batch_size = ctx.pick(64, 16)
+    batch_size = ctx.pick(64, 8)
     rounds = ctx.pick(7, 2)
     images = tf.random.stateless_uniform((batch_size, 28, 28, 1), (3, 4))
     workloads = {}
@@ -47,7 +47,7 @@ def run(ctx):
             fn = _forward_backward(kind, batch_size, jit)
             workloads[(kind, jit)] = lambda fn=fn: fn(images)[1].numpy()
     # All four interleaved, so that any two can be compared round by round.
-    times = timing.interleaved(workloads, rounds=rounds, min_time=ctx.pick(0.3, 0.05))
+    times = timing.interleaved(workloads, rounds=rounds, min_time=ctx.pick(0.3, 0.0))
     pairs = batch_size * (batch_size - 1) // 2
     details = {
         "batch_size": batch_size,

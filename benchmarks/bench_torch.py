@@ -169,7 +169,7 @@ def run(ctx):
     # PyTorch's Adam update spends much of its time on denormal arithmetic.
     torch.set_flush_denormal(True)
     jit_modes = (False,) if ctx.quick else (False, True)
-    rounds = ctx.pick(9, 2)
+    rounds = ctx.pick(9, 1)
     rows = []
     for batch_size in batch_sizes:
         workloads = {"torch": _torch_step_factory(torch, batch_size)}

@@ -18,7 +18,7 @@ TARGET = 1.10
 def run(ctx):
     # The paper's pair subsets need a batch of at least 18.
     batch_size = ctx.pick(64, 32)
-    rounds = ctx.pick(9, 2)
+    rounds = ctx.pick(9, 1)
     # XLA compilation of three steps takes about a minute: full runs only.
     jit_modes = (False,) if ctx.quick else (False, True)
     workloads = {}

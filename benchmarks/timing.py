@@ -23,7 +23,7 @@ def interleaved(workloads, *, rounds, calls=None, min_time=0.2, warmup=1):
         calls: calls per timing (the time is divided by it): an int for all
             workloads, or None to choose per workload the fewest calls that
             take at least `min_time` seconds (from one timed calibration call).
-        min_time: seconds per timing when `calls` is None.
+        min_time: seconds per timing when `calls` is None; 0 means one call.
         warmup: untimed calls of each workload before the first round (tracing,
             compilation, caches).
 
@@ -35,11 +35,11 @@ def interleaved(workloads, *, rounds, calls=None, min_time=0.2, warmup=1):
     for name in names:
         for _ in range(warmup):
             workloads[name]()
-        if calls is None:
+        if calls is None and min_time > 0:
             _, seconds = timed(workloads[name])
             counts[name] = max(1, math.ceil(min_time / max(seconds, 1e-9)))
         else:
-            counts[name] = int(calls)
+            counts[name] = 1 if calls is None else int(calls)
     times = {name: [] for name in names}
     for r in range(rounds):
         # Alternate the order so that no workload always runs first.

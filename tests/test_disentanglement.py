@@ -104,6 +104,7 @@ def test_encoder_is_reproducible_from_its_seed():
     assert not np.allclose(first, other, atol=1e-4)
 
 
+@pytest.mark.slow
 def test_encoder_recovers_a_used_code_but_not_an_ignored_one(encoders):
     model, fn = encoders["informative"]
     used = dis.code_recovery(model, fn, num=500)
@@ -117,6 +118,7 @@ def test_encoder_recovers_a_used_code_but_not_an_ignored_one(encoders):
     assert ignored["code_mse"] > 0.06
 
 
+@pytest.mark.slow
 def test_protocol_scores_a_model_whose_code_is_the_factors_high(encoders):
     model, fn = encoders["informative"]
     result = dis.disentanglement_score(
@@ -139,6 +141,7 @@ def test_protocol_scores_a_model_whose_code_is_the_factors_high(encoders):
     assert result["class_accuracy"] is None  # no labelled images in this data
 
 
+@pytest.mark.slow
 def test_protocol_trains_the_encoder_itself():
     result = dis.disentanglement_score(
         _toy_model(True),

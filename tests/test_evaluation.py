@@ -12,6 +12,9 @@ import pytest
 from scgan_tf import cli, data, evaluation, training
 from scgan_tf.latents import LatentSpec
 
+# Every test here needs two short training runs (about a minute on 2 CPU cores).
+pytestmark = pytest.mark.slow
+
 # Small settings: every metric in seconds on a CPU.
 SMALL = {
     "num_samples": 200,

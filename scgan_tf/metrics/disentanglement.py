@@ -538,7 +538,7 @@ def disentanglement_score(
         total = int(votes[k].sum())
         correct = int(votes[k, classifier == k].sum())
         factor_accuracies[name] = correct / total if total else None
-    recovery = code_recovery(model, representation_fn, seed=encoder_seed % 10007 + 1)
+    recovery = code_recovery(model, representation_fn, seed=encoder_seed)
     purity = None
     images = getattr(ground_truth_data, "images", None)
     labels = getattr(ground_truth_data, "labels", None)
