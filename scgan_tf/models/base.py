@@ -217,11 +217,9 @@ class GAN(keras.Model):
             )
             scaled = d_loss / replicas
         d_vars = self.discriminator.trainable_variables
-        d_step = self.d_optimizer.apply_gradients(
-            zip(tape.gradient(scaled, d_vars), d_vars)
-        )
+        self.d_optimizer.apply_gradients(zip(tape.gradient(scaled, d_vars), d_vars))
 
-        with tf.control_dependencies([d_step]), tf.GradientTape() as tape:
+        with tf.GradientTape() as tape:
             fake = self.generator(vectors, training=True)
             g_adversarial = losses.generator_loss(
                 self.discriminate(fake, latents, training=True)
