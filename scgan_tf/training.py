@@ -95,6 +95,18 @@ def train(
             f"batch_size must be divisible by the {strategy.num_replicas_in_sync} "
             f"replicas. Received: batch_size={batch_size}"
         )
+    subsets = model_overrides.get("subset_sizes", (10, 18))
+    per_replica = batch_size // strategy.num_replicas_in_sync
+    pairs = model_overrides.get(
+        "pairs", "subsets" if models._normalise(model) == "ssim_scgan" else "all"
+    )
+    if pairs == "subsets" and per_replica < max(subsets):
+        raise ValueError(
+            f"The similarity constraint draws index subsets of sizes {tuple(subsets)} "
+            f"from each replica's batch of {per_replica} images: batch_size must be at "
+            f"least {max(subsets) * strategy.num_replicas_in_sync}, or pass smaller "
+            f"subset_sizes. Received: batch_size={batch_size}"
+        )
     os.makedirs(out, exist_ok=True)
     paths = {key: os.path.join(out, name) for key, name in RUN_FILES.items()}
     keras.utils.set_random_seed(seed)
