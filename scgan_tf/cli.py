@@ -261,8 +261,8 @@ def build_parser():
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
     _quiet_tensorflow()
+    args = build_parser().parse_args(argv)
     return args.func(args)
 
 
