@@ -29,12 +29,13 @@ representation, seed, library version) in `run_dir/metrics.json`.
 
 import json
 import math
-import numbers
 import os
 import time
 import warnings
 
 import numpy as np
+
+from scgan_tf.checks import check_int
 
 METRICS = ("fid", "kid", "classifier_score", "parzen", "factorvae")
 METRICS_FILE = "metrics.json"
@@ -50,18 +51,6 @@ __all__ = [
     "load_run",
     "parse_metrics",
 ]
-
-
-def _check_int(value, name, minimum):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Integral)
-        or value < minimum
-    ):
-        raise ValueError(
-            f"`{name}` must be an integer >= {minimum}. Received: {name}={value!r}"
-        )
-    return int(value)
 
 
 def parse_metrics(metrics):
@@ -255,14 +244,12 @@ def evaluate_run(
 
     started = time.perf_counter()
     names = parse_metrics(metrics)
-    num_samples = _check_int(num_samples, "num_samples", 2)
-    seed = _check_int(seed, "seed", 0)
-    num_test = _check_int(num_test, "num_test", 1)
-    kid_subset_size = _check_int(kid_subset_size, "kid_subset_size", 2)
-    kid_num_subsets = _check_int(kid_num_subsets, "kid_num_subsets", 1)
-    classifier_num_splits = _check_int(
-        classifier_num_splits, "classifier_num_splits", 1
-    )
+    num_samples = check_int(num_samples, "num_samples", 2)
+    seed = check_int(seed, "seed", 0)
+    num_test = check_int(num_test, "num_test", 1)
+    kid_subset_size = check_int(kid_subset_size, "kid_subset_size", 2)
+    kid_num_subsets = check_int(kid_num_subsets, "kid_num_subsets", 1)
+    classifier_num_splits = check_int(classifier_num_splits, "classifier_num_splits", 1)
     model, record = load_run(run_dir)
     dataset = record.get("dataset")
     if dataset not in data.DATASETS:

@@ -5,45 +5,7 @@ import numbers
 
 import numpy as np
 
-
-def check_random_state(random_state, name="random_state"):
-    """Returns a `np.random.Generator` for `random_state`.
-
-    Args:
-        random_state: a `np.random.Generator` (returned unchanged, so that
-            successive calls draw from one stream) or a non-negative `int` seed
-            (a fresh generator seeded with it).
-        name: the argument name used in error messages.
-
-    Returns:
-        A `np.random.Generator`.
-
-    Raises:
-        ValueError: if `random_state` is neither a generator nor a non-negative
-            integer. `None` is refused on purpose: there is no hidden global
-            random state in this library.
-
-    Example:
-
-    >>> rng = check_random_state(0)
-    >>> check_random_state(rng) is rng
-    True
-    """
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if isinstance(random_state, numbers.Integral) and not isinstance(
-        random_state, bool
-    ):
-        if random_state < 0:
-            raise ValueError(
-                f"`{name}` must be a non-negative integer seed or a "
-                f"np.random.Generator. Received: {name}={random_state}"
-            )
-        return np.random.default_rng(int(random_state))
-    raise ValueError(
-        f"`{name}` must be a np.random.Generator or a non-negative integer seed. "
-        f"Received: {name}={random_state!r}"
-    )
+from scgan_tf.checks import check_random_state
 
 
 def check_positive_int(value, name, minimum=1):

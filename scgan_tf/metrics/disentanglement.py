@@ -93,6 +93,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from scgan_tf.checks import check_int
 from scgan_tf.data import TransformedImages
 from scgan_tf.data.ground_truth import check_random_state
 from scgan_tf.metrics.factor_vae import factor_vae_score
@@ -112,18 +113,6 @@ __all__ = [
     "encoder_for_model",
     "representation_fn_for",
 ]
-
-
-def _check_int(value, name, minimum):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Integral)
-        or value < minimum
-    ):
-        raise ValueError(
-            f"`{name}` must be an integer >= {minimum}. Received: {name}={value!r}"
-        )
-    return int(value)
 
 
 def _check_model(model):
@@ -170,7 +159,7 @@ class CodeRepresentation:
         self.network = network
         self.latent_spec = latent_spec
         self.name = name
-        self.batch_size = _check_int(batch_size, "batch_size", 1)
+        self.batch_size = check_int(batch_size, "batch_size", 1)
         self._forward = tf.function(
             lambda x: self._represent(network(x, training=False)),
             reduce_retracing=True,
@@ -306,9 +295,9 @@ def encoder_for_model(
     from scgan_tf import networks
 
     spec = _check_model(model)
-    steps = _check_int(steps, "steps", 1)
-    batch_size = _check_int(batch_size, "batch_size", 2)
-    seed = _check_int(seed, "seed", 0)
+    steps = check_int(steps, "steps", 1)
+    batch_size = check_int(batch_size, "batch_size", 2)
+    seed = check_int(seed, "seed", 0)
     if not isinstance(learning_rate, numbers.Real) or not learning_rate > 0:
         raise ValueError(
             f"`learning_rate` must be a positive number. Received: "
@@ -394,7 +383,7 @@ def code_recovery(model, representation_fn, num=_CODE_CHECK_SAMPLES, seed=1):
         `None` without continuous codes), `"num_samples"`.
     """
     spec = _check_model(model)
-    num = _check_int(num, "num", 1)
+    num = check_int(num, "num", 1)
     latents = spec.sample(num, [int(seed), 4])
     representation = representation_fn(model.generate(latents=latents))
     categorical = np.asarray(latents.categorical)

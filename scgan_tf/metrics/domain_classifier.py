@@ -24,6 +24,8 @@ import time
 
 import numpy as np
 
+from scgan_tf.checks import check_int
+
 DATASET_NAMES = ("mnist", "fashion_mnist")
 IMAGE_SHAPE = (28, 28, 1)
 FEATURE_LAYER = "features"
@@ -41,18 +43,6 @@ def _check_dataset(dataset):
             f"`dataset` must be one of {DATASET_NAMES}. Received: dataset={dataset!r}"
         )
     return dataset
-
-
-def _check_int(value, name, minimum):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Integral)
-        or value < minimum
-    ):
-        raise ValueError(
-            f"`{name}` must be an integer >= {minimum}. Received: {name}={value!r}"
-        )
-    return int(value)
 
 
 def _initializer(seed):
@@ -99,8 +89,8 @@ def build_domain_classifier(num_classes=10, *, seed=0):
     import keras
     from keras import layers
 
-    num_classes = _check_int(num_classes, "num_classes", 2)
-    seed = _check_int(seed, "seed", 0)
+    num_classes = check_int(num_classes, "num_classes", 2)
+    seed = check_int(seed, "seed", 0)
 
     inputs = keras.Input(shape=IMAGE_SHAPE, name="images")
     x = inputs
@@ -241,7 +231,7 @@ def evaluate_domain_classifier(model, dataset, split="test", *, batch_size=500):
     from scgan_tf import data
 
     _check_dataset(dataset)
-    batch_size = _check_int(batch_size, "batch_size", 1)
+    batch_size = check_int(batch_size, "batch_size", 1)
     images, labels = data.load_numpy(dataset, split)
     correct = 0
     for start in range(0, len(images), batch_size):
@@ -289,9 +279,9 @@ def train_domain_classifier(
     from scgan_tf import data
 
     _check_dataset(dataset)
-    epochs = _check_int(epochs, "epochs", 1)
-    batch_size = _check_int(batch_size, "batch_size", 1)
-    seed = _check_int(seed, "seed", 0)
+    epochs = check_int(epochs, "epochs", 1)
+    batch_size = check_int(batch_size, "batch_size", 1)
+    seed = check_int(seed, "seed", 0)
     if not isinstance(learning_rate, numbers.Real) or not learning_rate > 0:
         raise ValueError(
             "`learning_rate` must be a positive number. "

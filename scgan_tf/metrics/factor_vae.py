@@ -4,36 +4,11 @@ import numbers
 
 import numpy as np
 
+from scgan_tf.checks import check_int, check_random_state
+
 # Votes whose mini-batches are represented together in one `representation_fn`
 # call: 16 x 64 = 1024 images, so a Keras encoder is not called 10,000 times.
 _VOTES_PER_CALL = 16
-
-
-def _check_random_state(random_state):
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if (
-        isinstance(random_state, numbers.Integral)
-        and not isinstance(random_state, bool)
-        and random_state >= 0
-    ):
-        return np.random.default_rng(int(random_state))
-    raise ValueError(
-        "`random_state` must be a np.random.Generator or a non-negative integer "
-        f"seed. Received: random_state={random_state!r}"
-    )
-
-
-def _check_int(value, name, minimum):
-    if (
-        not isinstance(value, numbers.Integral)
-        or isinstance(value, bool)
-        or value < minimum
-    ):
-        raise ValueError(
-            f"`{name}` must be an integer >= {minimum}. Received: {name}={value!r}"
-        )
-    return int(value)
 
 
 def _check_votes(votes):
@@ -291,13 +266,11 @@ def factor_vae_score(
         Kim & Mnih 2018, "Disentangling by Factorising" (arXiv:1802.05983);
         Locatello et al. 2019 (disentanglement_lib).
     """
-    rng = _check_random_state(random_state)
-    batch_size = _check_int(batch_size, "batch_size", 2)
-    num_train = _check_int(num_train, "num_train", 1)
-    num_eval = _check_int(num_eval, "num_eval", 1)
-    num_variance_estimate = _check_int(
-        num_variance_estimate, "num_variance_estimate", 2
-    )
+    rng = check_random_state(random_state)
+    batch_size = check_int(batch_size, "batch_size", 2)
+    num_train = check_int(num_train, "num_train", 1)
+    num_eval = check_int(num_eval, "num_eval", 1)
+    num_variance_estimate = check_int(num_variance_estimate, "num_variance_estimate", 2)
     if (
         not isinstance(prune_threshold, numbers.Real)
         or not np.isfinite(prune_threshold)

@@ -1,8 +1,8 @@
 """Kernel Inception Distance: unbiased MMD^2 with a cubic polynomial kernel."""
 
-import numbers
-
 import numpy as np
+
+from scgan_tf.checks import check_int, check_random_state
 
 
 def _as_activations(x, name):
@@ -26,31 +26,6 @@ def _as_activations(x, name):
             f"entries, {name}.shape={arr.shape}"
         )
     return arr
-
-
-def _check_int(value, name, minimum):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Integral)
-        or value < minimum
-    ):
-        raise ValueError(
-            f"`{name}` must be an integer >= {minimum}. Received: {name}={value!r}"
-        )
-    return int(value)
-
-
-def _make_rng(random_state):
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if isinstance(random_state, numbers.Integral) and not isinstance(
-        random_state, bool
-    ):
-        return np.random.default_rng(int(random_state))
-    raise ValueError(
-        "`random_state` must be an int seed or a `np.random.Generator`. "
-        f"Received: random_state={random_state!r}"
-    )
 
 
 def _unbiased_mmd2(x, y):
@@ -130,8 +105,8 @@ def kid_from_activations(act1, act2, num_subsets=100, subset_size=1000, random_s
             "`act1` and `act2` must have the same feature dimension. "
             f"Received: act1.shape={act1.shape}, act2.shape={act2.shape}"
         )
-    num_subsets = _check_int(num_subsets, "num_subsets", 1)
-    subset_size = _check_int(subset_size, "subset_size", 2)
+    num_subsets = check_int(num_subsets, "num_subsets", 1)
+    subset_size = check_int(subset_size, "subset_size", 2)
     n1, n2 = act1.shape[0], act2.shape[0]
     if subset_size > min(n1, n2):
         raise ValueError(
@@ -140,7 +115,7 @@ def kid_from_activations(act1, act2, num_subsets=100, subset_size=1000, random_s
             f"samples. Received: subset_size={subset_size}, "
             f"act1.shape={act1.shape}, act2.shape={act2.shape}"
         )
-    rng = _make_rng(random_state)
+    rng = check_random_state(random_state)
 
     values = np.empty(num_subsets, dtype=np.float64)
     for i in range(num_subsets):
