@@ -69,7 +69,7 @@ def _matmul_fn():
 
 def run(ctx):
     batch_size = ctx.pick(64, 32)
-    rounds = ctx.pick(9, 1)
+    rounds = ctx.pick(15, 1)
     jit_modes = (False,) if ctx.quick else (False, True)
     model = ctx.steps.model("ssim_scgan", batch_size)
     per_image, g_macs, d_macs = step_flops_per_image(
@@ -80,7 +80,7 @@ def run(ctx):
     workloads = {"matmul": _matmul_fn()}
     for jit in jit_modes:
         workloads[jit] = ctx.steps.get("ssim_scgan", batch_size, jit_compile=jit)
-    times = timing.interleaved(workloads, rounds=rounds, min_time=ctx.pick(0.6, 0.0))
+    times = timing.interleaved(workloads, rounds=rounds, min_time=ctx.pick(0.3, 0.0))
     matmul_gflops = matmul_flops / timing.median(times["matmul"]) / 1e9
     rows = []
     for jit in jit_modes:
@@ -111,6 +111,8 @@ def run(ctx):
                     "step_flops": step_flops,
                     "matmul_flops": matmul_flops,
                     "step_s": timing.median(times[jit]),
+                    "cpu_time_fraction": (step_flops / timing.median(times.cpu[jit]))
+                    / (matmul_flops / timing.median(times.cpu["matmul"])),
                     "matmul_s": timing.median(times["matmul"]),
                 },
             )

@@ -1,13 +1,21 @@
 """Peak resident memory of a short `scgan-tf train` run, in a child process.
 
-The peak is the child's `ru_maxrss` as `os.wait4` reports it (Linux: KiB),
-so it covers TensorFlow, the data, the model, tracing and the run's outputs.
-This one is an absolute figure, not a ratio; for scale, a child that only
-imports TensorFlow and Keras is measured too (full mode).
+The peak is the child's `ru_maxrss` (Linux: KiB), so it covers TensorFlow,
+the data, the model, tracing and the run's outputs. This one is an absolute
+figure, not a ratio; for scale, a child that only imports TensorFlow and
+Keras is measured too (full mode).
+
+On Linux a process's `ru_maxrss` starts from the resident size of the
+process it was forked from (`exec` records the pre-exec copy's high-water
+mark), so a command started directly by this (large) benchmark process would
+report at least this process's size. The command is therefore started by a
+small launcher process, which reports its child's `ru_maxrss`.
 """
 
+import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -18,32 +26,52 @@ NAME = "memory"
 TARGET_GIB = 2.0
 _KIB_PER_GIB = 1024**2
 
+# Runs argv (sys.argv[1], JSON) with its output in sys.argv[2] and prints the
+# child's exit code and ru_maxrss as JSON.
+_LAUNCHER = """
+import json, os, subprocess, sys
+with open(sys.argv[2], "wb") as log:
+    child = subprocess.Popen(json.loads(sys.argv[1]), stdout=log, stderr=subprocess.STDOUT)
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+print(json.dumps({"code": child.returncode, "maxrss": usage.ru_maxrss}))
+"""
 
-def peak_rss_gib(argv, *, env=None, timeout=600):
-    """Runs `argv` and returns `(peak RSS in GiB, exit status, output tail)`."""
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
+
+class Job:
+    """A command running under the launcher; `finish()` waits for its peak RSS."""
+
+    def __init__(self, argv, env=None):
+        self.argv = argv
+        handle, self.log_path = tempfile.mkstemp(
+            prefix="scgan_tf_bench_", suffix=".log"
+        )
+        os.close(handle)
+        # Its own session, so that a timeout can stop the launcher and the command.
+        self.launcher = subprocess.Popen(
+            [sys.executable, "-c", _LAUNCHER, json.dumps(argv), self.log_path],
+            stdout=subprocess.PIPE,
+            env=env,
+            start_new_session=True,
+        )
+
+    def finish(self, timeout=900):
+        """Returns `(peak RSS in GiB, exit code, output tail)`."""
         try:
-            _, status, usage = _wait4(process.pid, timeout)
+            stdout, _ = self.launcher.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.launcher.pid, signal.SIGKILL)
+            self.launcher.communicate()
+            raise
         finally:
-            process.returncode = 0  # reaped by wait4; stop Popen from waiting again
-        log.seek(0)
-        tail = log.read().decode(errors="replace")[-2000:]
-    return _gib(usage.ru_maxrss), os.waitstatus_to_exitcode(status), tail
-
-
-def _wait4(pid, timeout):
-    import time
-
-    deadline = time.monotonic() + timeout
-    while True:
-        waited, status, usage = os.wait4(pid, os.WNOHANG)
-        if waited == pid:
-            return waited, status, usage
-        if time.monotonic() > deadline:
-            os.kill(pid, 9)
-            return os.wait4(pid, 0)
-        time.sleep(0.1)
+            with open(self.log_path, errors="replace") as f:
+                tail = f.read()[-2000:]
+            os.remove(self.log_path)
+        report = json.loads(stdout.decode().strip().splitlines()[-1])
+        maxrss = report["maxrss"]
+        if sys.platform == "darwin":  # bytes there, KiB on Linux
+            maxrss /= 1024
+        return maxrss / _KIB_PER_GIB, report["code"], tail
 
 
 def _train_command(out, steps):
@@ -62,68 +90,45 @@ def _train_command(out, steps):
     ]
 
 
-def prepare(ctx):
-    """Quick mode starts the child at once, to run beside the other benchmarks.
-
-    Its peak memory does not depend on what else runs; the other benchmarks
-    are ratios of side-by-side timings, so a background process slows both
-    sides alike (full runs still keep it separate).
-    """
-    if ctx.quick:
-        ctx.memory_job = _start(ctx)
+def _env():
+    return dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
 
 
 def _start(ctx):
     steps = ctx.pick(20, 2)
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     out = tempfile.mkdtemp(prefix="scgan_tf_bench_")
-    argv = _train_command(out, steps)
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
-    return {
-        "steps": steps,
-        "env": env,
-        "out": out,
-        "argv": argv,
-        "log": log,
-        "process": process,
-    }
+    return {"steps": steps, "out": out, "job": Job(_train_command(out, steps), _env())}
 
 
-def _finish(job, timeout=600):
-    process, log = job["process"], job["log"]
-    try:
-        _, status, usage = _wait4(process.pid, timeout)
-    finally:
-        process.returncode = 0  # reaped by wait4; stop Popen from waiting again
-        shutil.rmtree(job["out"], ignore_errors=True)
-    log.seek(0)
-    tail = log.read().decode(errors="replace")[-2000:]
-    log.close()
-    return _gib(usage.ru_maxrss), os.waitstatus_to_exitcode(status), tail
+def prepare(ctx):
+    """Quick mode starts the run at once, to go on beside the other benchmarks.
 
-
-def _gib(maxrss):
-    if sys.platform == "darwin":  # bytes there, KiB on Linux
-        maxrss /= 1024
-    return maxrss / _KIB_PER_GIB
+    Its peak memory does not depend on what else runs, and the other
+    benchmarks are ratios of side-by-side timings, so a background process
+    slows both sides alike; full runs still keep it separate.
+    """
+    if ctx.quick:
+        ctx.memory_run = _start(ctx)
 
 
 def run(ctx):
-    job = getattr(ctx, "memory_job", None) or _start(ctx)
-    ctx.memory_job = None
-    steps, env, argv = job["steps"], job["env"], job["argv"]
-    peak, code, tail = _finish(job)
+    started = getattr(ctx, "memory_run", None) or _start(ctx)
+    ctx.memory_run = None
+    job, steps = started["job"], started["steps"]
+    try:
+        peak, code, tail = job.finish()
+    finally:
+        shutil.rmtree(started["out"], ignore_errors=True)
     if code != 0:
         raise RuntimeError(
-            f"`{' '.join(argv)}` exited with status {code}; output tail:\n{tail}"
+            f"`{' '.join(job.argv)}` exited with status {code}; output tail:\n{tail}"
         )
-    details = {"command": " ".join(argv), "peak_rss_gib": peak}
+    details = {"command": " ".join(job.argv), "peak_rss_gib": peak}
     notes = f"scgan-tf train --epochs 1 --steps-per-epoch {steps}"
     if not ctx.quick:
-        baseline, _, _ = peak_rss_gib(
-            [sys.executable, "-c", "import tensorflow, keras"], env=env
-        )
+        baseline, _, _ = Job(
+            [sys.executable, "-c", "import tensorflow, keras"], _env()
+        ).finish()
         details["import_only_peak_rss_gib"] = baseline
         notes += f"; importing TF+Keras alone: {baseline:.2f} GiB"
     return [

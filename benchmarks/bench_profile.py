@@ -83,7 +83,7 @@ def parts(model, batch_size, names=None):
 
 def run(ctx):
     batch_size = ctx.pick(64, 32)
-    rounds = ctx.pick(7, 1)
+    rounds = ctx.pick(9, 1)
     # Quick mode traces one part of one model: enough to exercise the code.
     kinds = ctx.pick(
         (("ssim_scgan", "subsets 10x18"), ("ssim_all", "pairs='all'")),
@@ -96,7 +96,7 @@ def run(ctx):
         model = ctx.steps.model(kind, batch_size)
         workloads = {"whole step": step, **parts(model, batch_size, names)}
         times = timing.interleaved(
-            workloads, rounds=rounds, min_time=ctx.pick(0.4, 0.0)
+            workloads, rounds=rounds, min_time=ctx.pick(0.3, 0.0)
         )
         seconds = {name: timing.median(t) for name, t in times.items()}
         for name in workloads:

@@ -150,6 +150,12 @@ def _torch_step_factory(torch, batch_size, subset_sizes=(10, 18), seed=0):
 
 def run(ctx):
     batch_sizes = ctx.pick((32, 64), (32,))
+    # PyTorch's OpenMP threads spin at every barrier; on a shared CPU whose
+    # cores are taken by other processes, a spinning thread that lost its core
+    # stalls every operation (measured: 4-6x slower steps with 2 threads than
+    # with 1 on a loaded 2-core machine). Passive waiting removes most of
+    # that; it has to be set before PyTorch loads its OpenMP runtime.
+    wait_policy = os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
         import torch
     except ImportError:
@@ -176,13 +182,20 @@ def run(ctx):
         for jit in jit_modes:
             workloads[jit] = ctx.steps.get("ssim_scgan", batch_size, jit_compile=jit)
         times = timing.interleaved(
-            workloads, rounds=rounds, min_time=ctx.pick(0.6, 0.0)
+            workloads, rounds=rounds, min_time=ctx.pick(0.5, 0.0)
         )
         details = {
             "batch_size": batch_size,
             "rounds": rounds,
             "torch_version": torch.__version__,
             "torch_threads": threads,
+            "omp_wait_policy": wait_policy,
+            "cpu_time_ratios": {
+                f"torch / tf, jit_compile={jit}": timing.median_ratio(
+                    times.cpu, "torch", jit
+                )
+                for jit in jit_modes
+            },
             "images_per_s": {
                 ("torch" if k == "torch" else f"tf, jit_compile={k}"): batch_size
                 / timing.median(t)

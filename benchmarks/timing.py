@@ -28,7 +28,10 @@ def interleaved(workloads, *, rounds, calls=None, min_time=0.2, warmup=1):
             compilation, caches).
 
     Returns:
-        dict `name -> list of seconds per call`, one entry per round.
+        `Times`: dict `name -> list of wall-clock seconds per call`, one entry
+        per round; its `.cpu` holds the same for this process's CPU time (all
+        threads), a cross-check that other processes' load does not enter
+        (but spin-waiting threads do).
     """
     names = list(workloads)
     counts = {}
@@ -40,17 +43,26 @@ def interleaved(workloads, *, rounds, calls=None, min_time=0.2, warmup=1):
             counts[name] = max(1, math.ceil(min_time / max(seconds, 1e-9)))
         else:
             counts[name] = 1 if calls is None else int(calls)
-    times = {name: [] for name in names}
+    times = Times({name: [] for name in names})
     for r in range(rounds):
         # Alternate the order so that no workload always runs first.
         order = names if r % 2 == 0 else names[::-1]
         for name in order:
             fn = workloads[name]
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             for _ in range(counts[name]):
                 fn()
             times[name].append((time.perf_counter() - start) / counts[name])
+            times.cpu[name].append((time.process_time() - start_cpu) / counts[name])
     return times
+
+
+class Times(dict):
+    """Wall-clock times per workload (the dict) and CPU times (`.cpu`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cpu = {name: [] for name in self}
 
 
 def median_ratio(times, numerator, denominator):

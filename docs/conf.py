@@ -46,7 +46,7 @@ autodoc_member_order = "bysource"
 autodoc_typehints = "none"
 # Keras's own docstrings (get_config, train_step, ...) are not ours to render.
 autodoc_inherit_docstrings = False
-autodoc_default_options = {"members": True, "show-inheritance": True}
+autodoc_default_options = {"show-inheritance": True}
 # The docstrings use single backticks for code, as Keras's do: render them as
 # code, linked when they name a documented object.
 default_role = "py:obj"
@@ -103,6 +103,74 @@ def _key_lists(app, what, name, obj, options, lines):
             i += 1
         out.append("")
     lines[:] = out
+
+
+_ARGS_HEADERS = ("Args:", "Arguments:")
+
+
+def _wrapped_arg_names(app, what, name, obj, options, lines):
+    """Joins an `Args:` entry whose list of names wraps onto a second line.
+
+    Some docstrings describe several arguments in one entry, and a long list
+    of names wraps:
+
+        Args:
+            num_train, num_eval, num_variance_estimate, batch_size,
+                prune_threshold: passed to `factor_vae_score`.
+
+    napoleon needs the names and their colon on one line; this puts them
+    there, before napoleon formats the section.
+    """
+    out, header_indent, i = [], None, 0
+    while i < len(lines):
+        line = lines[i]
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip())
+        if stripped in _ARGS_HEADERS:
+            header_indent = indent
+        elif stripped and header_indent is not None and indent <= header_indent:
+            header_indent = None
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if (
+            header_indent is not None
+            and stripped.endswith(",")
+            and ":" not in stripped
+            and len(following) - len(following.lstrip()) > indent
+            and ":" in following
+        ):
+            out.append(f"{line.rstrip()} {following.strip()}")
+            i += 2
+            continue
+        out.append(line)
+        i += 1
+    lines[:] = out
+
+
+def _attribute_name_lists(app, what, name, obj, options, lines):
+    """Renders `Attributes:` followed by a bare list of names as one sentence.
+
+    Some classes list the attributes they keep as names only:
+
+        Attributes:
+            name, feature_dim, num_classes.
+
+    napoleon expects one `name: description` entry per line and would read the
+    whole list as one attribute. Joined to its header the list is a sentence.
+    """
+    for i in range(len(lines) - 1):
+        following = lines[i + 1].strip()
+        if (
+            lines[i].strip() == "Attributes:"
+            and "," in following
+            and ":" not in following
+            and (i + 2 == len(lines) or not lines[i + 2].strip())
+        ):
+            names = [n.strip(" .") for n in following.split(",") if n.strip(" .")]
+            indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+            lines[i] = (
+                indent + "Attributes: " + ", ".join(f"`{n}`" for n in names) + "."
+            )
+            lines[i + 1] = ""
 
 
 def _init_signatures(app, what, name, obj, options, signature, return_annotation):
@@ -188,6 +256,8 @@ def _drop_missing_optional_pages(app, docname, source):
 def setup(app):
     # Before napoleon (priority 500), which would otherwise read the key lines.
     app.connect("autodoc-process-docstring", _key_lists, priority=400)
+    app.connect("autodoc-process-docstring", _wrapped_arg_names, priority=400)
+    app.connect("autodoc-process-docstring", _attribute_name_lists, priority=400)
     app.connect("autodoc-process-signature", _init_signatures)
     app.connect("autodoc-process-bases", _public_bases)
     app.connect("source-read", _drop_missing_optional_pages)

@@ -48,7 +48,7 @@ def _cmd_train(args):
         strategy=args.strategy,
         seed=args.seed,
         jit_compile=args.jit_compile,
-        sync_batch_norm=args.sync_batch_norm,
+        batch_norm=args.batch_norm,
         verbose=args.verbose,
     )
     if record["stopped_early"]:
@@ -192,9 +192,10 @@ def build_parser():
         "--jit-compile", action="store_true", help="compile steps with XLA"
     )
     train.add_argument(
-        "--sync-batch-norm",
-        action="store_true",
-        help="batch norm over the global batch",
+        "--batch-norm",
+        default="local",
+        choices=["local", "sync", "none"],
+        help="batch norm per replica (the paper's), over the global batch, or none",
     )
     train.add_argument(
         "--cpu-replicas",

@@ -48,3 +48,27 @@ def split_cpu(num_devices):
     tf.config.set_logical_device_configuration(
         cpu, [tf.config.LogicalDeviceConfiguration()] * num_devices
     )
+
+
+def gather_replicas(x):
+    """Concatenates `x` over the replicas, in replica context, keeping gradients.
+
+    `all_gather`'s gradient sums every replica's gradient of this replica's slice,
+    so with each replica's loss divided by the replica count the summed update
+    equals one device's. The result is reshaped to its static global shape, which
+    also turns the sparse gradients of later gathers into dense ones, as
+    `all_gather`'s gradient needs.
+
+    Args:
+        x: this replica's tensor, batch first, float (collectives need one memory
+            placement; integer tensors live on the host).
+
+    Returns:
+        The global tensor, replica 0's part first.
+    """
+    context = tf.distribute.get_replica_context()
+    replicas = context.num_replicas_in_sync
+    if replicas == 1:
+        return x
+    batch = -1 if x.shape[0] is None else x.shape[0] * replicas
+    return tf.reshape(context.all_gather(x, axis=0), [batch, *x.shape[1:]])

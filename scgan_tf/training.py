@@ -48,7 +48,7 @@ def train(
     strategy="auto",
     seed=0,
     jit_compile=False,
-    sync_batch_norm=False,
+    batch_norm="local",
     verbose=1,
     **model_overrides,
 ):
@@ -70,7 +70,7 @@ def train(
             strategy.
         seed: seed of the data order, the weights and the latents.
         jit_compile: compile the training step with XLA.
-        sync_batch_norm: synchronise batch norm across replicas.
+        batch_norm: `"local"`, `"sync"` or `"none"` (see `scgan_tf.models.build`).
         verbose: Keras's progress bar setting.
         **model_overrides: passed to `scgan_tf.models.build`.
 
@@ -114,7 +114,7 @@ def train(
         gan = models.build(
             model,
             dataset,
-            sync_batch_norm=sync_batch_norm,
+            batch_norm=batch_norm,
             seed=seed,
             **model_overrides,
         )

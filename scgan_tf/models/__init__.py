@@ -26,9 +26,7 @@ def _normalise(name):
     return name.lower().replace("-", "_") if isinstance(name, str) else name
 
 
-def build(
-    name, dataset="mnist", *, latent_spec=None, sync_batch_norm=False, **overrides
-):
+def build(name, dataset="mnist", *, latent_spec=None, batch_norm="local", **overrides):
     """Builds a model with the paper's networks, latents and hyperparameters.
 
     Args:
@@ -36,8 +34,9 @@ def build(
         dataset: `"mnist"` or `"fashion_mnist"` (both 28x28x1 in `[0, 1]`).
         latent_spec: a `LatentSpec` replacing the paper's (90-d uniform noise and
             one 10-way categorical code).
-        sync_batch_norm: synchronise batch norm across replicas under
-            `tf.distribute` (then several replicas train exactly like one device).
+        batch_norm: `"local"` (the paper's batch norm; per replica under
+            `tf.distribute`), `"sync"` (statistics over the global batch) or
+            `"none"` (no normalisation, an ablation).
         **overrides: constructor arguments of the model class, e.g. `seed`,
             `similarity_weight`, `pairs`, `subset_sizes`, `info_weight`.
 
@@ -64,16 +63,14 @@ def build(
             f"Received: dataset={dataset!r}"
         )
     spec = latent_spec or default_latent_spec(dataset)
-    generator = networks.mnist_generator(spec.dim, sync_batch_norm=sync_batch_norm)
+    generator = networks.mnist_generator(spec.dim, batch_norm=batch_norm)
     condition_dim = spec.dim if key == "cgan" else 0
-    discriminator = networks.mnist_discriminator(
-        condition_dim, sync_batch_norm=sync_batch_norm
-    )
+    discriminator = networks.mnist_discriminator(condition_dim, batch_norm=batch_norm)
     if key == "cgan":
         return CGAN(generator, discriminator, spec, **overrides)
     if key == "infogan":
         code_network = networks.mnist_code_network(
-            sum(spec.categorical) + spec.continuous, sync_batch_norm=sync_batch_norm
+            sum(spec.categorical) + spec.continuous, batch_norm=batch_norm
         )
         return InfoGAN(generator, discriminator, spec, code_network, **overrides)
     cls = SCGAN if key == "scgan" else SSIMSCGAN

@@ -3,13 +3,11 @@
 import keras
 import tensorflow as tf
 
-from scgan_tf import losses
+from scgan_tf import distribute, losses
+from scgan_tf.latents import Latents
 from scgan_tf.models.base import GAN
 
-# Under tf.distribute the pairs are formed inside each replica's batch. Forming them
-# over the global batch (gathering every replica's images) is planned: the first
-# attempt crashed TensorFlow 2.21's collectives on CPU.
-SIMILARITY_SCOPES = ("replica",)
+SIMILARITY_SCOPES = ("global", "replica")
 
 
 @keras.saving.register_keras_serializable(package="scgan_tf")
@@ -22,12 +20,12 @@ class SCGAN(GAN):
     `B(B-1)`; `form="ssim"` is the modified model's: `a*exp(d) + (1-a)*exp(margin-d)`
     with `d = 1 - SSIM`, averaged over the selected pairs.
 
-    Under several replicas, pairs are formed inside each replica's batch
-    (`similarity_scope="replica"`, the only scope so far): no communication, but a
-    different objective from one device with the same global batch: with R
-    replicas each image has B/R - 1 partners instead of B - 1, and the random
-    subsets (sizes 10 and 18) are drawn from each replica's B/R images, so B/R must
-    be at least the larger subset size.
+    Under several replicas, `similarity_scope="global"` (default) gathers every
+    replica's generated images and codes, so the pairs are formed over the global
+    batch exactly as on one device. `"replica"` forms them inside each replica's
+    batch: no communication, but a different objective: with R replicas each image
+    has B/R - 1 partners instead of B - 1, and the random subsets are drawn from
+    B/R images, so B/R must be at least the larger subset size.
 
     Args:
         generator, discriminator, latent_spec: see `GAN`.
@@ -41,7 +39,7 @@ class SCGAN(GAN):
             (1 for sigmoid outputs). The authors' code used 1 even for tanh
             outputs (range 2).
         margin: soft margin of the SSIM form.
-        similarity_scope: `"replica"`, see above.
+        similarity_scope: `"global"` or `"replica"`, see above.
         **kwargs: passed to `GAN`.
 
     Reference: Li et al., "SCGAN: Disentangled Representation Learning by Adding
@@ -63,7 +61,7 @@ class SCGAN(GAN):
         redraw_pairs=True,
         max_val=None,
         margin=1.5,
-        similarity_scope="replica",
+        similarity_scope="global",
         **kwargs,
     ):
         super().__init__(generator, discriminator, latent_spec, **kwargs)
@@ -132,6 +130,9 @@ class SCGAN(GAN):
         )
 
     def generator_extra_losses(self, fake, latents, step_seed):
+        replicas = tf.distribute.get_replica_context().num_replicas_in_sync
+        if self.similarity_scope == "global" and replicas > 1:
+            fake, latents = _gather_images_and_codes(fake, latents)
         base = step_seed if self.redraw_pairs else tf.constant([self.seed, 0], tf.int32)
         pair_seed = tf.random.experimental.stateless_fold_in(base, 7)
         loss = self.similarity_loss(fake, latents, pair_seed)
@@ -167,3 +168,20 @@ class SSIMSCGAN(SCGAN):
         kwargs.setdefault("form", "ssim")
         kwargs.setdefault("pairs", "subsets")
         super().__init__(generator, discriminator, latent_spec, **kwargs)
+
+
+def _gather_images_and_codes(images, latents):
+    """Images and codes of the global batch, in one collective.
+
+    One all-gather of a single float tensor: several concurrent all-gathers
+    crashed TensorFlow 2.21's CPU collectives in our tests, and int32 tensors
+    (host memory) cannot join a collective with float ones on the device.
+    """
+    shape = images.shape[1:]
+    flat = tf.reshape(images, [tf.shape(images)[0], -1])
+    codes = [tf.cast(latents.categorical, tf.float32), latents.continuous]
+    everything = distribute.gather_replicas(tf.concat([flat] + codes, axis=1))
+    sizes = [flat.shape[1], codes[0].shape[1], codes[1].shape[1]]
+    flat, categorical, continuous = tf.split(everything, sizes, axis=1)
+    images = tf.reshape(flat, [-1, *shape])
+    return images, Latents(None, tf.cast(categorical, tf.int32), continuous)
