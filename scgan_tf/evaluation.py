@@ -12,7 +12,7 @@ scores them:
   so both sides use the same.
 - `"classifier_score"`: the Inception-Score-style score of the generated
   images under the dataset's domain classifier (its logits).
-- `"parzen"`: the Parzen-window log-likelihood of PAPER.md section 4: kernel
+- `"parzen"`: the Parzen-window log-likelihood of both papers (see the docs, "Evaluation"): kernel
   width chosen from 10 values log-spaced in [0.1, 1] on the **last 1,000
   images of the training split**, mean log-likelihood (nats, pixels in [0, 1])
   of the first `num_test` test images with its standard error. `train()` fits

@@ -37,7 +37,7 @@ class LatentSpec:
     >>> spec.to_vector(latents).shape
     TensorShape([4, 100])
 
-    Reference: PAPER.md section 2 (the SCGAN paper's latent layouts).
+    Reference: Li et al., "SCGAN", IEEE Access 2019 (latent layouts per dataset).
     """
 
     def __init__(self, noise_dim, noise="uniform", categorical=(), continuous=0):
@@ -186,7 +186,7 @@ class LatentSpec:
 
 
 def default_latent_spec(dataset):
-    """The paper's latent layout for `dataset` (PAPER.md section 2)."""
+    """The paper's latent layout for `dataset` (the SCGAN paper; see the docs, "The method")."""
     if dataset in ("mnist", "fashion_mnist"):
         return LatentSpec(90, "uniform", categorical=(10,))
     raise ValueError(

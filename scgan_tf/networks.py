@@ -1,6 +1,6 @@
 """Builders of the generator, discriminator and code network (functional Keras models).
 
-The architectures and initialisation follow the authors' code (PAPER.md section 3):
+The architectures and initialisation follow the authors' code (see the docs, "The method"):
 truncated-normal weights with standard deviation 0.02, zero biases, "same" padding,
 LeakyReLU slope 0.2, batch norm with momentum 0.997 and epsilon 1e-5, and no bias in
 the layers that batch norm follows (slim drops them too; batch norm's offset replaces them).

@@ -118,8 +118,8 @@ class TransformedImages(GroundTruthData):
     factor describes. Besides class, every factor is identifiable from the
     image up to interpolation and clipping at the border.
 
-    This gives a controlled ground truth for MNIST-like data sets (PAPER.md,
-    section 5, question 5): the FactorVAE score of a model can be measured
+    This gives a controlled ground truth for MNIST-like data sets (factors
+    varied systematically, as the modified paper suggests): the FactorVAE score of a model can be measured
     against these five factors.
 
     Args:

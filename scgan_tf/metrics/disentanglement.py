@@ -1,7 +1,7 @@
 """The library's protocol for scoring a GAN's disentanglement, the same for all models.
 
 Neither paper publishes how its FactorVAE score on MNIST and Fashion-MNIST was
-computed (PAPER.md section 4), so the library defines one, applies it to CGAN,
+computed, so the library defines one, applies it to CGAN,
 InfoGAN, SCGAN and SSIM-SCGAN alike, and documents it here.
 
 **Representation.** An image is represented by the code the model infers from it:
@@ -171,7 +171,7 @@ class CodeRepresentation:
 
     @property
     def dim_names(self):
-        """Names of the dimensions: `code{i}={v}` (probabilities), `cont{j}`."""
+        """Dimension names, `code{i}={v}` (probabilities) then `cont{j}`."""
         names = [
             f"code{i}={v}"
             for i, k in enumerate(self.latent_spec.categorical)

@@ -15,7 +15,7 @@ class SCGAN(GAN):
     """SCGAN: the generator also minimises a similarity constraint over image pairs.
 
     Pairs of generated images that share a code are pulled together and pairs that
-    differ are pushed apart (PAPER.md 1a and 1b). `form="euclidean"` is SCGAN's
+    differ are pushed apart (see the docs, "The method"). `form="euclidean"` is SCGAN's
     constraint: `a*d + (1-a)/(d+eps)` with Euclidean `d`, summed and divided by
     `B(B-1)`; `form="ssim"` is the modified model's: `a*exp(d) + (1-a)*exp(margin-d)`
     with `d = 1 - SSIM`, averaged over the selected pairs.
@@ -109,7 +109,7 @@ class SCGAN(GAN):
 
     @property
     def ssim_max_val(self):
-        """The dynamic range SSIM uses: `max_val`, or the generator's output range."""
+        """SSIM's dynamic range (`max_val`, or else the generator's output range)."""
         if self.max_val is not None:
             return self.max_val
         activation = getattr(self.generator.layers[-1], "activation", None)
