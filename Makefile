@@ -39,4 +39,4 @@ test: setup system-data
 	$(PY) -m pytest -q -p no:cacheprovider; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 5 ]
 
 docs: setup
-	$(VENV)/bin/sphinx-build -q -b html docs docs/_build/html
+	$(VENV)/bin/sphinx-build -q -W --keep-going -b html docs docs/_build/html

@@ -136,6 +136,7 @@ def train(
         epochs=epochs,
         steps_per_epoch=steps_per_epoch,
         verbose=verbose,
+        shuffle=False,  # the dataset shuffles itself
         callbacks=[
             keras.callbacks.BackupAndRestore(paths["backup"]),
             callbacks.SampleGrid(paths["samples"], seed=seed, log_dir=paths["logs"]),
