@@ -70,5 +70,5 @@ if __name__ == "__main__":
         float(args[1]),
         float(args[2]),
         *(int(a) for a in args[3:4]),
-        *args[4:5],
+        *args[4:6],
     )
