@@ -47,7 +47,8 @@ def _cmd_train(args):
         steps_per_epoch=args.steps_per_epoch,
         strategy=args.strategy,
         seed=args.seed,
-        jit_compile=args.jit_compile,
+        jit_compile={"auto": "auto", "on": True, "off": False}[args.jit_compile],
+        mixed_precision=args.mixed_precision,
         batch_norm=args.batch_norm,
         verbose=args.verbose,
     )
@@ -189,7 +190,13 @@ def build_parser():
     )
     train.add_argument("--seed", type=int, default=0)
     train.add_argument(
-        "--jit-compile", action="store_true", help="compile steps with XLA"
+        "--jit-compile",
+        default="auto",
+        choices=["auto", "on", "off"],
+        help="compile steps with XLA (auto: on with one replica)",
+    )
+    train.add_argument(
+        "--mixed-precision", default=None, choices=["bfloat16", "float16"]
     )
     train.add_argument(
         "--batch-norm",

@@ -47,7 +47,8 @@ def train(
     steps_per_epoch=None,
     strategy="auto",
     seed=0,
-    jit_compile=False,
+    jit_compile="auto",
+    mixed_precision=None,
     batch_norm="local",
     verbose=1,
     **model_overrides,
@@ -69,7 +70,11 @@ def train(
         strategy: `"auto"`, `"one-device"`, `"mirrored"`, or a `tf.distribute`
             strategy.
         seed: seed of the data order, the weights and the latents.
-        jit_compile: compile the training step with XLA.
+        jit_compile: compile the training step with XLA: `"auto"` (on with one
+            replica), `True` or `False`. XLA draws different random numbers from
+            the same seeds, so resume a run with the setting it started with.
+        mixed_precision: `None`, `"bfloat16"` or `"float16"`: sets Keras's global
+            dtype policy to `mixed_<value>` before building the model.
         batch_norm: `"local"`, `"sync"` or `"none"` (see `scgan_tf.models.build`).
         verbose: Keras's progress bar setting.
         **model_overrides: passed to `scgan_tf.models.build`.
@@ -109,6 +114,13 @@ def train(
         )
     os.makedirs(out, exist_ok=True)
     paths = {key: os.path.join(out, name) for key, name in RUN_FILES.items()}
+    if mixed_precision not in (None, "bfloat16", "float16"):
+        raise ValueError(
+            "mixed_precision must be None, 'bfloat16' or 'float16'. "
+            f"Received: mixed_precision={mixed_precision!r}"
+        )
+    if mixed_precision:
+        keras.mixed_precision.set_global_policy(f"mixed_{mixed_precision}")
     keras.utils.set_random_seed(seed)
     with strategy.scope():
         gan = models.build(
@@ -161,7 +173,8 @@ def train(
         "seed": seed,
         "strategy": type(strategy).__name__,
         "replicas": strategy.num_replicas_in_sync,
-        "jit_compile": jit_compile,
+        "jit_compile": bool(gan.jit_compile),
+        "mixed_precision": mixed_precision,
         "stopped_early": stopper.message,
         "steps_per_second": timer.steps_per_second,
         "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},

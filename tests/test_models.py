@@ -182,3 +182,23 @@ def test_sample_grid_callback_writes_png_and_tensorboard(tmp_path):
     # 10 columns (one per class) and 2 rows of 28x28 cells with 1-pixel padding.
     assert image.size == (10 * 29 + 1, 2 * 29 + 1)
     assert list((tmp_path / "samples").glob("events.out.tfevents.*"))
+
+
+@pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"])
+def test_mixed_precision_step(policy):
+    keras.mixed_precision.set_global_policy(policy)
+    try:
+        model = built("ssim_scgan", subset_sizes=(6, 8))
+        history = model.fit(mnist_batches(), epochs=1, verbose=0)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    assert all(np.isfinite(v[-1]) for v in history.history.values())
+    # The images and logits the losses see stay float32.
+    assert model.generator.output.dtype == "float32"
+    assert model.discriminator.output.dtype == "float32"
+    loss_scaled = isinstance(model.d_optimizer, keras.optimizers.LossScaleOptimizer)
+    assert loss_scaled == (policy == "mixed_float16")
+
+
+def test_xla_by_default_on_one_device():
+    assert built("scgan").jit_compile is True

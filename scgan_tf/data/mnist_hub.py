@@ -75,17 +75,21 @@ def read_pickle(path):
 
     def to_uint8(rows):
         # Pixels are stored as k / 256 for integer k in 0..255.
+        # The unpickled arrays are ours: convert them in place to save memory.
         rows = np.asarray(rows, dtype=np.float32)
         if rows.ndim != 2 or rows.shape[1] != 28 * 28:
             raise DataIntegrityError(
                 f"The MNIST pickle {path} holds images of shape {rows.shape}, "
                 "expected rows of 784 pixels."
             )
-        return np.rint(rows * 256.0).clip(0, 255).astype(np.uint8).reshape(-1, 28, 28)
+        np.multiply(rows, 256.0, out=rows)
+        np.rint(rows, out=rows)
+        np.clip(rows, 0, 255, out=rows)
+        return rows.astype(np.uint8).reshape(-1, 28, 28)
 
     return {
         "train": (
-            to_uint8(np.concatenate([train_x, valid_x])),
+            np.concatenate([to_uint8(train_x), to_uint8(valid_x)]),
             np.concatenate([train_y, valid_y]).astype(np.int64),
         ),
         "test": (to_uint8(test_x), np.asarray(test_y, dtype=np.int64)),

@@ -69,16 +69,25 @@ class GAN(keras.Model):
 
     # ----------------------------------------------------------- compile / save
 
-    def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):
+    def compile(
+        self, d_optimizer=None, g_optimizer=None, *, jit_compile="auto", **kwargs
+    ):
         """Configures training.
+
+        Under the `mixed_float16` dtype policy both optimizers are wrapped in
+        `keras.optimizers.LossScaleOptimizer`; the losses are computed in float32
+        whatever the policy (the networks' last layers are float32).
 
         Args:
             d_optimizer: optimizer of the discriminator; default Adam(2e-4,
                 beta_1=0.5, beta_2=0.999), the paper's.
             g_optimizer: optimizer of the generator (and of InfoGAN's code
                 network); default Adam(1e-3, beta_1=0.5, beta_2=0.999).
-            **kwargs: passed to `keras.Model.compile`, e.g. `jit_compile`,
-                `steps_per_execution`.
+            jit_compile: compile the training step with XLA. `"auto"` (default)
+                turns it on with one replica, where it was measured 1.3x to 1.6x
+                faster on CPU (see the docs, "Performance"), and off under several
+                replicas, where it has not been measured.
+            **kwargs: passed to `keras.Model.compile`, e.g. `steps_per_execution`.
         """
         self.d_optimizer = keras.optimizers.get(
             d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=0.999)
@@ -86,10 +95,23 @@ class GAN(keras.Model):
         self.g_optimizer = keras.optimizers.get(
             g_optimizer or keras.optimizers.Adam(1e-3, beta_1=0.5, beta_2=0.999)
         )
-        kwargs.setdefault("jit_compile", False)
+        if self.dtype_policy.name == "mixed_float16":
+            self.d_optimizer, self.g_optimizer = (
+                o
+                if isinstance(o, keras.optimizers.LossScaleOptimizer)
+                else keras.optimizers.LossScaleOptimizer(o)
+                for o in (self.d_optimizer, self.g_optimizer)
+            )
+        if jit_compile == "auto":
+            jit_compile = tf.distribute.get_strategy().num_replicas_in_sync == 1
         # Keras's own `optimizer` slot holds the generator's, so that Keras does not
         # create (and save) a third, unused optimizer.
-        super().compile(optimizer=self.g_optimizer, **kwargs)
+        super().compile(
+            optimizer=self.g_optimizer,
+            jit_compile=jit_compile,
+            auto_scale_loss=False,
+            **kwargs,
+        )
         # Built now so that checkpoints restore into existing slots.
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator_variables)
@@ -105,7 +127,7 @@ class GAN(keras.Model):
         self.compile(
             d_optimizer=_deserialize(config["d_optimizer"]),
             g_optimizer=_deserialize(config["g_optimizer"]),
-            jit_compile=config.get("jit_compile", False),
+            jit_compile=config.get("jit_compile", "auto"),
         )
 
     def get_config(self):
@@ -215,7 +237,7 @@ class GAN(keras.Model):
                 self.discriminate(real, latents, training=True),
                 self.discriminate(fake, latents, training=True),
             )
-            scaled = d_loss / replicas
+            scaled = self.d_optimizer.scale_loss(d_loss / replicas)
         d_vars = self.discriminator.trainable_variables
         self.d_optimizer.apply_gradients(zip(tape.gradient(scaled, d_vars), d_vars))
 
@@ -226,7 +248,7 @@ class GAN(keras.Model):
             )
             extra = self.generator_extra_losses(fake, latents, step_seed)
             g_loss = g_adversarial + sum(extra.values())
-            scaled = g_loss / replicas
+            scaled = self.g_optimizer.scale_loss(g_loss / replicas)
         g_vars = self.generator_variables
         self.g_optimizer.apply_gradients(zip(tape.gradient(scaled, g_vars), g_vars))
 
