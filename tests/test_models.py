@@ -20,14 +20,24 @@ def mnist_batches(batch_size=16, steps=2):
     )
 
 
-def built(name, **overrides):
+def built(name, optimizers=(), **overrides):
     keras.utils.set_random_seed(0)
     overrides.setdefault("seed", 1)
     if name == "ssim_scgan":
         overrides.setdefault("subset_sizes", (6, 8))
     model = models.build(name, "mnist", **overrides)
-    model.compile()
+    model.compile(*optimizers)
     return model
+
+
+def sgd():
+    # Multithreaded float sums are not bitwise reproducible, and Adam turns tiny
+    # differences in near-zero gradients into whole steps; SGD keeps them tiny.
+    # Momentum gives the optimizers state that a checkpoint must restore.
+    return (
+        keras.optimizers.SGD(0.01, momentum=0.5),
+        keras.optimizers.SGD(0.01, momentum=0.5),
+    )
 
 
 @pytest.mark.parametrize("name", models.MODELS)
@@ -82,11 +92,12 @@ def test_paper_hyperparameters_by_default():
 
 def test_seeded_runs_repeat():
     def run():
-        model = built("ssim_scgan")
+        model = built("ssim_scgan", sgd())
         model.fit(mnist_batches(), epochs=1, verbose=0)
         return model.generate(4, seed=3)
 
-    np.testing.assert_array_equal(run(), run())
+    # Equal up to the non-associativity of multithreaded float sums.
+    np.testing.assert_allclose(run(), run(), atol=1e-5)
 
 
 def test_generate_is_seeded():
@@ -108,13 +119,13 @@ def test_backup_and_restore_resumes_interrupted_training(tmp_path):
             mnist_batches(steps=2), epochs=3, verbose=0, callbacks=[backup] + extra
         )
 
-    reference = built("ssim_scgan")
+    reference = built("ssim_scgan", sgd())
     reference.fit(mnist_batches(steps=2), epochs=3, verbose=0)
 
-    interrupted = built("ssim_scgan")
+    interrupted = built("ssim_scgan", sgd())
     with pytest.raises(KeyboardInterrupt):
         fit(interrupted, [Interrupt()])
-    resumed = built("ssim_scgan")
+    resumed = built("ssim_scgan", sgd())
     fit(resumed, [])
     assert int(resumed.g_optimizer.iterations) == 6
     for a, b in zip(reference.get_weights(), resumed.get_weights(), strict=True):
