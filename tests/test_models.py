@@ -126,7 +126,12 @@ def test_backup_and_restore_resumes_interrupted_training(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         fit(interrupted, [Interrupt()])
     resumed = built("ssim_scgan", sgd())
-    fit(resumed, [])
+    epochs_run = []
+    counter = keras.callbacks.LambdaCallback(
+        on_epoch_begin=lambda epoch, logs: epochs_run.append(epoch)
+    )
+    fit(resumed, [counter])
+    assert epochs_run == [2]  # only the epoch the interruption lost
     assert int(resumed.g_optimizer.iterations) == 6
     for a, b in zip(reference.get_weights(), resumed.get_weights(), strict=True):
         np.testing.assert_allclose(a, b, atol=1e-5)
