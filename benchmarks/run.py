@@ -32,6 +32,7 @@ BENCHMARKS = {
     "factor_vae": "bench_factor_vae",
     "memory": "bench_memory",
     "step_profile": "bench_profile",
+    "mixed_precision": "bench_mixed_precision",
 }
 DEFAULT_JSON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results.json")
 
