@@ -27,6 +27,37 @@ def check_int(value, name, minimum):
     return int(value)
 
 
+def check_real_array(x, name, ndim=None):
+    """Returns `x` as a finite float64 array, or raises a `ValueError` naming `name`.
+
+    Args:
+        x: array-like of real numbers (booleans are refused).
+        name: the argument's name, for the message.
+        ndim: if set, the number of dimensions required (2 means
+            `(num_samples, feature_dim)`).
+    """
+    arr = np.asarray(x)
+    if arr.dtype == bool or not (
+        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+    ):
+        raise ValueError(
+            f"`{name}` must be a real numeric array. Received: {name}.dtype={arr.dtype}"
+        )
+    if ndim == 2 and arr.ndim != 2:
+        raise ValueError(
+            f"`{name}` must be 2-D of shape (num_samples, feature_dim). "
+            f"Received: {name}.shape={arr.shape}"
+        )
+    arr = arr.astype(np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(
+            f"`{name}` must contain only finite values (no NaN or inf). "
+            f"Received: {name} with {int(np.sum(~np.isfinite(arr)))} non-finite "
+            f"entries, {name}.shape={arr.shape}"
+        )
+    return arr
+
+
 def check_random_state(random_state, name="random_state"):
     """Returns a `np.random.Generator` for `random_state`.
 

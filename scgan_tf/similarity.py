@@ -26,6 +26,8 @@ import numbers
 import numpy as np
 import tensorflow as tf
 
+from scgan_tf.checks import check_int
+
 METRICS = ("euclidean", "ssim")
 
 
@@ -340,19 +342,6 @@ def pair_distances(images, first, second, *, metric="euclidean", max_val=1.0):
     return safe_norm(diff, axis=list(range(1, rank)))
 
 
-def _check_batch_size(batch_size, minimum=1):
-    if (
-        isinstance(batch_size, bool)
-        or not isinstance(batch_size, numbers.Integral)
-        or batch_size < minimum
-    ):
-        raise ValueError(
-            f"Expected `batch_size` to be an int >= {minimum}. "
-            f"Received: batch_size={batch_size}"
-        )
-    return int(batch_size)
-
-
 def all_pairs(batch_size):
     """All unordered pairs `(i, j)`, `i < j`, of a batch, as constants.
 
@@ -375,7 +364,7 @@ def all_pairs(batch_size):
     Reference:
         Li et al., IEEE Access 2019, similarity constraint over all pairs.
     """
-    batch_size = _check_batch_size(batch_size, minimum=2)
+    batch_size = check_int(batch_size, "batch_size", 2)
     first, second = np.triu_indices(batch_size, k=1)
     return (
         tf.constant(first, dtype=tf.int32),

@@ -4,27 +4,11 @@ import warnings
 
 import numpy as np
 
+from scgan_tf.checks import check_real_array
+
 # Eigenvalues of a covariance matrix below zero but within this fraction of
 # the largest one are round-off of a positive semi-definite matrix.
 _PSD_RTOL = 1e-4
-
-
-def _as_float64(x, name):
-    arr = np.asarray(x)
-    if arr.dtype == bool or not (
-        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
-    ):
-        raise ValueError(
-            f"`{name}` must be a real numeric array. Received: {name}.dtype={arr.dtype}"
-        )
-    arr = arr.astype(np.float64)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(
-            f"`{name}` must contain only finite values (no NaN or inf). "
-            f"Received: {name} with {int(np.sum(~np.isfinite(arr)))} non-finite "
-            f"entries, {name}.shape={arr.shape}"
-        )
-    return arr
 
 
 def _sqrt_psd(matrix, name):
@@ -96,10 +80,10 @@ def frechet_distance(mu1, sigma1, mu2, sigma2):
         Heusel et al., 2017, "GANs Trained by a Two Time-Scale Update Rule
         Converge to a Local Nash Equilibrium" (https://arxiv.org/abs/1706.08500).
     """
-    mu1 = _as_float64(mu1, "mu1")
-    mu2 = _as_float64(mu2, "mu2")
-    sigma1 = _as_float64(sigma1, "sigma1")
-    sigma2 = _as_float64(sigma2, "sigma2")
+    mu1 = check_real_array(mu1, "mu1")
+    mu2 = check_real_array(mu2, "mu2")
+    sigma1 = check_real_array(sigma1, "sigma1")
+    sigma2 = check_real_array(sigma2, "sigma2")
     if mu1.ndim == 0:
         mu1 = mu1.reshape(1)
     if mu2.ndim == 0:
@@ -202,8 +186,8 @@ def fid_from_activations(act1, act2):
         Heusel et al., 2017, "GANs Trained by a Two Time-Scale Update Rule
         Converge to a Local Nash Equilibrium" (https://arxiv.org/abs/1706.08500).
     """
-    act1 = _as_float64(act1, "act1")
-    act2 = _as_float64(act2, "act2")
+    act1 = check_real_array(act1, "act1")
+    act2 = check_real_array(act2, "act2")
     for name, act in (("act1", act1), ("act2", act2)):
         if act.ndim != 2:
             raise ValueError(

@@ -2,30 +2,7 @@
 
 import numpy as np
 
-from scgan_tf.checks import check_int, check_random_state
-
-
-def _as_activations(x, name):
-    arr = np.asarray(x)
-    if arr.dtype == bool or not (
-        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
-    ):
-        raise ValueError(
-            f"`{name}` must be a real numeric array. Received: {name}.dtype={arr.dtype}"
-        )
-    if arr.ndim != 2:
-        raise ValueError(
-            f"`{name}` must be 2-D of shape (num_samples, feature_dim). "
-            f"Received: {name}.shape={arr.shape}"
-        )
-    arr = arr.astype(np.float64)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(
-            f"`{name}` must contain only finite values (no NaN or inf). "
-            f"Received: {name} with {int(np.sum(~np.isfinite(arr)))} non-finite "
-            f"entries, {name}.shape={arr.shape}"
-        )
-    return arr
+from scgan_tf.checks import check_int, check_random_state, check_real_array
 
 
 def _unbiased_mmd2(x, y):
@@ -98,8 +75,8 @@ def kid_from_activations(act1, act2, num_subsets=100, subset_size=1000, random_s
         Binkowski et al., 2018, "Demystifying MMD GANs"
         (https://arxiv.org/abs/1801.01401).
     """
-    act1 = _as_activations(act1, "act1")
-    act2 = _as_activations(act2, "act2")
+    act1 = check_real_array(act1, "act1", ndim=2)
+    act2 = check_real_array(act2, "act2", ndim=2)
     if act1.shape[1] != act2.shape[1]:
         raise ValueError(
             "`act1` and `act2` must have the same feature dimension. "
