@@ -28,11 +28,18 @@ def main(name, d_rate, g_rate, steps=3, scope="global", norm="none", batch_size=
     single = models.build(name, "mnist", **overrides)
     # SGD: its update is linear in the gradient, so a wrongly scaled gradient
     # shows; Adam would normalise the scale away.
-    single.compile(keras.optimizers.SGD(d_rate), keras.optimizers.SGD(g_rate))
+    # Without XLA on both sides: XLA draws other random numbers from the same seeds.
+    single.compile(
+        keras.optimizers.SGD(d_rate), keras.optimizers.SGD(g_rate), jit_compile=False
+    )
     mirrored = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
     with mirrored.scope():
         replicated = models.build(name, "mnist", **overrides)
-        replicated.compile(keras.optimizers.SGD(d_rate), keras.optimizers.SGD(g_rate))
+        replicated.compile(
+            keras.optimizers.SGD(d_rate),
+            keras.optimizers.SGD(g_rate),
+            jit_compile=False,
+        )
     replicated.set_weights(single.get_weights())
     ds = data.load("mnist", "test", batch_size=batch_size, drop_remainder=True).take(
         steps
