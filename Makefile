@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_OUT ?= runs/demo
-DEMO_STEPS ?= 400
+DEMO_STEPS ?= 1000
 
 .PHONY: setup system-data demo test docs
 
