@@ -402,3 +402,30 @@ def test_factor_vae_runs_on_mock_dsprites(mock_dsprites):
     assert result["num_active_dims"] == 8
     assert 0.0 <= result["eval_accuracy"] <= 1.0
     assert result["train_votes"].sum() == 20
+
+
+def test_sprites_window_rendering_equals_the_whole_grid():
+    from scgan_tf.data import sprites as sprites_module
+
+    data = ProceduralSprites()
+    rng = np.random.default_rng(7)
+    factors = data.sample_factors(300, rng)
+    # The largest sprites at the corners of the position grid, every shape.
+    corners = [[s, 5, 3, x, y] for s in range(3) for x in (0, 31) for y in (0, 31)]
+    factors = np.concatenate([factors, np.array(corners)])
+    images = data.sample_observations_from_factors(factors, rng)[..., 0]
+
+    size = data.image_size
+    f32 = np.float32
+    pixel = (np.arange(size, dtype=f32) + f32(0.5)) / f32(size)
+    for image, (shape, scale, orientation, x, y) in zip(images, factors, strict=True):
+        # The renderer's float32 arithmetic, on every pixel of the image.
+        radius = (0.15 * data.scale_values[scale]).astype(f32)
+        angle = data.orientation_values[orientation]
+        cos, sin = f32(np.cos(angle)), f32(np.sin(angle))
+        dx = pixel[None, :] - f32(data.position_values[x])
+        dy = f32(data.position_values[y]) - pixel[:, None]
+        local_x = (cos * dx + sin * dy) / radius
+        local_y = (cos * dy - sin * dx) / radius
+        expected = sprites_module._inside(shape, local_x, local_y)
+        np.testing.assert_array_equal(image, expected)
