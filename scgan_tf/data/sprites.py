@@ -30,7 +30,6 @@ def _inside(shape, x, y):
     return r2 * r2 * r2 - hx * hx * hy * hy * hy <= 0.0
 
 
-
 class ProceduralSprites(GroundTruthData):
     """dSprites-style 64x64 binary sprites rendered from five factors.
 
