@@ -43,7 +43,7 @@ def test_shipped_weights_exist_are_small_and_recorded(dataset):
     assert os.path.getsize(path) < 2 * 1024 * 1024
     record = dc.classifier_record(dataset)
     assert record["weights_bytes"] == os.path.getsize(path)
-    assert record["weights_sha256"] == dc._sha256(path)
+    assert record["weights_sha256"] == dc.file_sha256(path)
     assert record["command"].startswith(
         f"python -m scgan_tf.metrics.domain_classifier --dataset {dataset}"
     )
@@ -114,4 +114,4 @@ def test_main_records_accuracy_and_command(tmp_path, monkeypatch):
     assert record["command"] == (
         "python -m scgan_tf.metrics.domain_classifier " + " ".join(argv)
     )
-    assert record["weights_sha256"] == dc._sha256(out)
+    assert record["weights_sha256"] == dc.file_sha256(out)

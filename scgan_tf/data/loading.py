@@ -156,6 +156,24 @@ def _tfds_dataset(name, split, data_dir, download, shuffle_files):
     return ds
 
 
+def _open_source(name, split, source, data_dir, download, shuffle_files):
+    """The first source with the data: `(uint8 images, labels)` or a TFDS dataset."""
+    catalog.get_spec(name)
+    catalog.check_split(split)
+    _check_source(source)
+    candidates = SOURCES if source == "auto" else (source,)
+    for candidate in candidates:
+        if candidate == "tfds":
+            ds = _tfds_dataset(name, split, data_dir, download, shuffle_files)
+            if ds is not None:
+                return ds
+            continue
+        arrays = _local_arrays(name, split, candidate, data_dir)
+        if arrays is not None:
+            return arrays
+    raise _not_found(name, candidates)
+
+
 def load_numpy(name, split="train", *, source="auto", data_dir=None, download=True):
     """Loads a whole split into memory as numpy arrays.
 
@@ -169,23 +187,13 @@ def load_numpy(name, split="train", *, source="auto", data_dir=None, download=Tr
     Returns:
         `(images, labels)`: float32 `(N, 28, 28, 1)` in `[0, 1]`, int64 `(N,)`.
     """
-    catalog.get_spec(name)
-    catalog.check_split(split)
-    _check_source(source)
-    for candidate in SOURCES if source == "auto" else (source,):
-        if candidate == "tfds":
-            ds = _tfds_dataset(name, split, data_dir, download, False)
-            if ds is None:
-                continue
-            images, labels = (
-                np.concatenate(part)
-                for part in zip(*ds.batch(10000).as_numpy_iterator())
-            )
-            return _to_float(images), labels.astype(np.int64)
-        arrays = _local_arrays(name, split, candidate, data_dir)
-        if arrays is not None:
-            return _to_float(arrays[0]), arrays[1]
-    raise _not_found(name, SOURCES if source == "auto" else (source,))
+    found = _open_source(name, split, source, data_dir, download, False)
+    if isinstance(found, tuple):
+        return _to_float(found[0]), found[1]
+    images, labels = (
+        np.concatenate(part) for part in zip(*found.batch(10000).as_numpy_iterator())
+    )
+    return _to_float(images), labels.astype(np.int64)
 
 
 def _to_float(images):
@@ -255,26 +263,14 @@ def load(
     import tensorflow as tf
 
     spec = catalog.get_spec(name)
-    catalog.check_split(split)
-    _check_source(source)
     if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
         raise ValueError(
             f"batch_size must be a positive integer or None. Received: batch_size={batch_size!r}"
         )
-    ds = None
-    for candidate in SOURCES if source == "auto" else (source,):
-        if candidate == "tfds":
-            ds = _tfds_dataset(name, split, data_dir, download, shuffle)
-            if ds is not None:
-                break
-            continue
-        arrays = _local_arrays(name, split, candidate, data_dir)
-        if arrays is not None:
-            images, labels = arrays
-            ds = tf.data.Dataset.from_tensor_slices((images[..., None], labels))
-            break
-    if ds is None:
-        raise _not_found(name, SOURCES if source == "auto" else (source,))
+    ds = _open_source(name, split, source, data_dir, download, shuffle)
+    if isinstance(ds, tuple):
+        images, labels = ds
+        ds = tf.data.Dataset.from_tensor_slices((images[..., None], labels))
     if shuffle:
         ds = ds.shuffle(
             spec.num_examples[split], seed=seed, reshuffle_each_iteration=True

@@ -316,7 +316,8 @@ def train_domain_classifier(
     return evaluate_domain_classifier(model, dataset, "test")
 
 
-def _sha256(path):
+def file_sha256(path):
+    """SHA-256 of a file, read in 1 MiB chunks."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -392,7 +393,7 @@ def main(argv=None):
         "keras_version": keras.__version__,
         "weights_file": os.path.basename(out_path),
         "weights_bytes": os.path.getsize(out_path),
-        "weights_sha256": _sha256(out_path),
+        "weights_sha256": file_sha256(out_path),
         "train_and_eval_seconds": round(seconds, 1),
         "date": datetime.date.today().isoformat(),
     }

@@ -285,14 +285,6 @@ class FeatureExtractor:
         return self._run(images)[1]
 
 
-def _file_digest(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _check_weights_path(weights):
     if not isinstance(weights, str | os.PathLike) or not os.path.isfile(
         os.fspath(weights)
@@ -314,11 +306,11 @@ def _classifier_extractor(dataset, weights, batch_size):
     elif isinstance(weights, str) and weights == "default":
         model = _dc.load_domain_classifier(dataset)
         name = base
-        fingerprint = _file_digest(_dc.default_weights_path(dataset))
+        fingerprint = _dc.file_sha256(_dc.default_weights_path(dataset))
     else:
         path = _check_weights_path(weights)
         model = _dc.load_domain_classifier(dataset, weights_path=path)
-        fingerprint = _file_digest(path)
+        fingerprint = _dc.file_sha256(path)
         name = f"{base}({os.path.basename(path)})"
     sub = keras.Model(
         model.inputs,
@@ -372,7 +364,7 @@ def _inception_extractor(weights, batch_size):
         path = _check_weights_path(weights)
         model = build(path)
         name = f"inception({os.path.basename(path)})"
-        fingerprint = _file_digest(path)
+        fingerprint = _dc.file_sha256(path)
     return FeatureExtractor(
         name,
         model,
